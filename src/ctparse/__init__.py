@@ -1,0 +1,93 @@
+"""ctparse: read scraped ClinicalTrials.gov trial pages into typed, frozen attrs objects.
+
+>>> import ctparse
+>>> trial = ctparse.parse(text)            # strict: raises ctparse.ParseError
+>>> trial = ctparse.parse(text, lenient=True)  # never raises; see trial.diagnostics
+>>> ctparse.to_json(trial)
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .convert import from_dict, to_dict, to_json
+from .errors import ParseError
+from .files import parse_file
+from .model import (
+    Age,
+    AgencyClass,
+    AgeUnit,
+    Allocation,
+    Arm,
+    ArmGroupType,
+    Criterion,
+    Design,
+    Diagnostic,
+    Eligibility,
+    Identifier,
+    IdentifierType,
+    Intervention,
+    InterventionModel,
+    InterventionType,
+    Investigator,
+    Location,
+    Masking,
+    ObservationalModel,
+    OfficialRole,
+    Phase,
+    PrimaryPurpose,
+    RelatedTrial,
+    Sex,
+    Sponsor,
+    Status,
+    StudyType,
+    TimePerspective,
+    Trial,
+    WhoMasked,
+)
+from .parser import parse
+
+try:
+    __version__ = version("ctparse")
+except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Age",
+    "AgeUnit",
+    "AgencyClass",
+    "Allocation",
+    "Arm",
+    "ArmGroupType",
+    "Criterion",
+    "Design",
+    "Diagnostic",
+    "Eligibility",
+    "Identifier",
+    "IdentifierType",
+    "Intervention",
+    "InterventionModel",
+    "InterventionType",
+    "Investigator",
+    "Location",
+    "Masking",
+    "ObservationalModel",
+    "OfficialRole",
+    "ParseError",
+    "Phase",
+    "PrimaryPurpose",
+    "RelatedTrial",
+    "Sex",
+    "Sponsor",
+    "Status",
+    "StudyType",
+    "TimePerspective",
+    "Trial",
+    "WhoMasked",
+    "__version__",
+    "from_dict",
+    "parse",
+    "parse_file",
+    "to_dict",
+    "to_json",
+]

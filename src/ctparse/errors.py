@@ -1,0 +1,75 @@
+"""The one error class, and the words used to say what a line should have been."""
+
+from __future__ import annotations
+
+__all__ = ["ParseError", "describe_terminal", "format_message"]
+
+
+class ParseError(ValueError):
+    """Text that cannot be read as a trial page.
+
+    ``line`` and ``column`` are 1-based positions in the text given to ``parse``; the
+    message says what was found and what was expected there, and ends with the position.
+    """
+
+    def __init__(self, message: str, line: int, column: int = 1) -> None:
+        self.line = line
+        self.column = column
+        self.reason = message
+        super().__init__(format_message(message, line, column))
+
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, int, int]]:
+        # Keep the error picklable across worker processes.
+        return (type(self), (self.reason, self.line, self.column))
+
+
+def format_message(message: str, line: int, column: int) -> str:
+    return f"{message} (at line {line}, column {column})"
+
+
+# What a person would call each terminal the grammar may expect.
+_TERMINALS: dict[str, str] = {
+    "TEXT": "a line of text",
+    "NCT_ID": "'NCT ID: NCT########'",
+    "LAST_UPDATED": "'Last Updated: YYYY-MM-DD'",
+    "NCT_NUMBER": "an NCT number line such as NCT01234567",
+    "RESULTS_PENDING_LABEL": "'Results pending'",
+    "RESULTS_AVAILABLE_LABEL": "'Results available'",
+    "RESULTS_PENDING": "the results-pending sentence",
+    "RESULTS_AVAILABLE": "the results-available sentence",
+    "VIEW_FULL_RESULTS": "'View full results'",
+    "STATUS": "a recruitment status such as COMPLETED",
+    "PHASES": "a phase such as PHASE2 or PHASE1/PHASE2",
+    "ENROLLMENT": "an enrollment such as '120 participants'",
+    "STUDY_TYPE": "a study type such as INTERVENTIONAL",
+    "DATE": "a date (YYYY-MM-DD or YYYY-MM)",
+    "ALLOCATION": "an allocation such as RANDOMIZED",
+    "INTERVENTION_MODEL": "an intervention model such as PARALLEL",
+    "PRIMARY_PURPOSE": "a primary purpose such as TREATMENT",
+    "MASKING": "a masking such as DOUBLE",
+    "WHO_MASKED": "who is masked (e.g. 'Participants Investigators')",
+    "OBSERVATIONAL_MODEL": "an observational model such as COHORT",
+    "TIME_PERSPECTIVE": "a time perspective such as PROSPECTIVE",
+    "OTHER": "OTHER",
+    "GROUP_TYPE": "'Group Type X'",
+    "INTERVENTION_TYPE": "'Intervention Type X'",
+    "AGE": "an age such as '18 Years'",
+    "SEX": "ALL, FEMALE or MALE",
+    "YES_NO": "Yes or No",
+    "AGENCY_CLASS": "an agency class such as INDUSTRY or OTHER",
+    "ROLE": "'Role: X' such as 'Role: PRINCIPAL_INVESTIGATOR'",
+    "IDENTIFIER_TYPE": "'Identifier Type: X' (or '-')",
+    "IDENTIFIER_SOURCE": "'Identifier Source: X'",
+    "$END": "the end of the page",
+}
+
+
+def describe_terminal(name: str) -> str:
+    """A terminal's name as a person would say it: ``AGE`` -> ``an age such as '18 Years'``."""
+    if name in _TERMINALS:
+        return _TERMINALS[name]
+    if name.startswith("H_"):
+        return "a section heading"
+    if name.endswith("_LABEL"):
+        return "a label line"
+    return name

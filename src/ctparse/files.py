@@ -1,0 +1,49 @@
+"""Reading page files: UTF-8 with or without BOM, optionally gzip-compressed."""
+
+from __future__ import annotations
+
+import gzip
+import os
+
+from .errors import ParseError
+from .model import Trial
+from .parser import parse
+
+__all__ = ["parse_file", "read_page"]
+
+
+def read_page(path: str | os.PathLike[str]) -> str:
+    """The text of a page file; ``.gz`` files are decompressed.
+
+    Raises ``ParseError`` (line and column of the bad byte) when the bytes are not UTF-8.
+    """
+    name = os.fspath(path)
+    with open(name, "rb") as handle:
+        data = handle.read()
+    if name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text of ``data``; a BOM is dropped, anything else that is not UTF-8 is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("the file is UTF-16 (it starts with a UTF-16 byte order mark): "
+                         "expected UTF-8 text", 1, 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[start : error.start].decode("utf-8", "replace")) + 1
+        raise ParseError(
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+            "cannot be decoded; expected UTF-8 text",
+            line,
+            column,
+        ) from None
+
+
+def parse_file(path: str | os.PathLike[str], *, lenient: bool = False) -> Trial:
+    """``parse`` the page stored at ``path`` (``.txt`` or ``.txt.gz``)."""
+    return parse(read_page(path), lenient=lenient)

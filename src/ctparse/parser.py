@@ -1,0 +1,283 @@
+"""``parse``: page text in, ``Trial`` out, with the grammar's errors turned into domain errors.
+
+One engine serves both error levels: it always recovers and collects problems; strict mode
+raises the first as a ``ParseError``, lenient mode returns them as diagnostics.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import regex
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
+
+from .errors import ParseError, describe_terminal
+from .model import Diagnostic, Trial
+from .page import SECTIONS
+from .source import Source, prepare
+from .transform import Page, PageTransformer, Problem, build_trial
+
+__all__ = ["grammar_text", "parse"]
+
+_HEADING_LINES = frozenset(heading for heading, _ in SECTIONS)
+_RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for .*\(NCT NCT\d{8}\)")
+_PAGE_MARK = regex.compile(r"^(?:NCT ID: NCT\d{8}|Study Results|Basic Information)$", regex.M)
+# Terminals the recovery may invent to close an unfinished structure, most useful first.
+_FILLERS = (
+    "NCT_NUMBER",
+    "AGENCY_CLASS",
+    "IDENTIFIER_SOURCE",
+    "IDENTIFIER_TYPE",
+    "TEXT",
+    "RESULTS_PENDING",
+    "STATUS",
+    "PHASES",
+    "ENROLLMENT",
+    "STUDY_TYPE",
+    "DATE",
+    "ALLOCATION",
+    "INTERVENTION_MODEL",
+    "PRIMARY_PURPOSE",
+    "MASKING",
+    "OBSERVATIONAL_MODEL",
+    "TIME_PERSPECTIVE",
+)
+
+
+def grammar_text() -> str:
+    """The page grammar: shipped in the package, or read from a source checkout."""
+    packaged = resources.files("ctparse").joinpath("grammars", "page.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "grammars" / "page.lark"
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        transformer=PageTransformer(),
+        propagate_positions=False,
+        maybe_placeholders=False,
+    )
+
+
+def parse(text: str, *, lenient: bool = False) -> Trial:
+    """Read one trial page.
+
+    Strict (the default) raises ``ParseError`` at the first thing it cannot place. With
+    ``lenient=True`` it never raises: the Trial holds all it could read, and ``diagnostics``
+    has one entry per line it could not place and per section found cut off.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes the page text as str, not {type(text).__name__}")
+    source = prepare(text)
+    problems: list[Problem] = []
+    trial = _read(source, problems)
+    if not problems:
+        return trial
+    problems.sort(key=lambda p: (p.line, p.column))
+    if not lenient:
+        first = problems[0]
+        line, column = source.position(first.line, first.column)
+        raise ParseError(first.message, line, column)
+    diagnostics = []
+    for problem in problems:
+        line, column = source.position(problem.line, problem.column)
+        diagnostics.append(Diagnostic(line=line, message=f"{problem.message} (column {column})"
+                                      if column != 1 else problem.message))
+    return _with_diagnostics(trial, tuple(diagnostics))
+
+
+def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Trial:
+    from attrs import evolve
+
+    return evolve(trial, diagnostics=diagnostics)
+
+
+def _read(source: Source, problems: list[Problem]) -> Trial:
+    text = source.text
+    if not text.strip():
+        problems.append(Problem(1, 1, "the text is empty: expected a trial page"))
+        return Trial()
+    first_line = text.lstrip("\n").split("\n", 1)[0]
+    if _RESULTS_PAGE.match(first_line):
+        return _results_page(source, problems)
+    if not _PAGE_MARK.search(text):
+        line = text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
+        problems.append(
+            Problem(
+                line,
+                1,
+                "not a trial page: found no 'NCT ID:' line and no section heading such as "
+                "'Study Results' or 'Basic Information'",
+            )
+        )
+        _every_line(source, problems, line, "not a trial page: line not read")
+        return Trial()
+    if source.cut_off is not None:
+        cut = source.cut_off
+        problems.append(
+            Problem(cut.line, 1, f"{cut.section}: the page is cut off after this heading")
+        )
+    return build_trial(_parse_page(source, problems), problems)
+
+
+def _every_line(source: Source, problems: list[Problem], skip: int, message: str) -> None:
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if line and number != skip:
+            problems.append(Problem(number, 1, message))
+
+
+def _results_page(source: Source, problems: list[Problem]) -> Trial:
+    problems.append(
+        Problem(
+            1,
+            1,
+            "this is a results page ('Trial Outcomes & Findings for ...'), not a trial page: "
+            "expected the trial's title, then 'NCT ID:'",
+        )
+    )
+    _every_line(source, problems, 1, "results page: line not read")
+    return Trial()
+
+
+def _parse_page(source: Source, problems: list[Problem]) -> Page:
+    recovery = _Recovery(source, problems)
+    try:
+        page: Page = _parser().parse(source.text, on_error=recovery.on_error)
+    except UnexpectedInput as error:  # recovery gave up: keep every line as a problem
+        recovery.on_error(error)
+        _every_line(source, problems, 0, "line not read after an unrecoverable error")
+        return Page(header={}, sections=())
+    return page
+
+
+class _Recovery:
+    """Turns each grammar error into a problem and puts the parser back on its feet."""
+
+    def __init__(self, source: Source, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        self.lines = source.text.split("\n")
+        self._section_line = 0
+        self._section = "page header"
+
+    def section_at(self, line: int) -> str:
+        """The heading a line stands under; scans forward only, as errors come in order."""
+        if line < self._section_line:
+            self._section_line, self._section = 0, "page header"
+        for number in range(self._section_line, min(line, len(self.lines))):
+            if self.lines[number] in _HEADING_LINES:
+                self._section = self.lines[number]
+        self._section_line = max(self._section_line, line)
+        return self._section
+
+    def on_error(self, error: UnexpectedInput) -> bool:
+        if isinstance(error, UnexpectedToken):
+            self._unexpected(error)
+            return True
+        if isinstance(error, UnexpectedCharacters):  # pragma: no cover - TEXT matches any line
+            self.problems.append(Problem(error.line, error.column, "unreadable line"))
+            state = error.interactive_parser.lexer_thread.state
+            end = state.text.find("\n", state.line_ctr.char_pos)
+            state.line_ctr.feed(state.text[state.line_ctr.char_pos : end + 1])
+            return True
+        return False
+
+    def _unexpected(self, error: UnexpectedToken) -> None:
+        token = error.token
+        parser = error.interactive_parser
+        expected = sorted(
+            name for name in parser.choices() if name.isupper() and not name.startswith("$")
+        )
+        at_end = token.type == "$END"
+        line = self.source.text.count("\n") if at_end else token.line or 1
+        section = self.section_at(line)
+        found = "the end of the page" if at_end else _found(token)
+        message = f"{section}: expected {_expected_words(expected)}, found {found}"
+        if at_end or (line >= len(self.lines) - 1 and not self.source.ends_with_newline):
+            message += "; the page is cut off here"
+        self.problems.append(Problem(line, token.column or 1 if not at_end else 1, message))
+        if at_end:
+            _close(parser)
+        else:
+            _bridge(parser, token)
+
+
+def _found(token: Token) -> str:
+    line = str(token).split("\n", 1)[0]
+    if token.type.startswith("H_"):
+        return f"the heading '{line}'"
+    if len(line) > 60:
+        line = line[:57] + "..."
+    return f"'{line}'"
+
+
+def _expected_words(expected: list[str]) -> str:
+    named = [describe_terminal(name) for name in expected if not name.startswith("H_")]
+    named = list(dict.fromkeys(named))
+    headings = any(name.startswith("H_") for name in expected)
+    if len(named) > 4:
+        named = [*named[:4], "..."]
+    if headings:
+        named.append("a section heading")
+    if not named:
+        return "nothing more"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+
+
+def _filler(name: str, like: Token | None) -> Token:
+    # An empty value marks the token as invented: the transformer reads it as missing.
+    if like is not None:
+        return Token.new_borrow_pos(name, "", like)
+    return Token(name, "")
+
+
+def _bridge(parser: InteractiveParser, token: Token) -> bool:
+    """Close the unfinished structure with invented tokens if that lets ``token`` in.
+
+    A heading met inside a sponsor pair closes the pair; a stray line that nothing can
+    take is dropped (it is already reported).
+    """
+    for filler in _FILLERS:
+        if filler not in parser.choices():
+            continue
+        trial = parser.copy()
+        try:
+            trial.feed_token(_filler(filler, token))
+            if token.type not in trial.choices():
+                trial.feed_token(_filler(_next_filler(trial), token))
+            trial.feed_token(token)
+        except (UnexpectedToken, _NoFiller):
+            continue
+        parser.parser_state = trial.parser_state
+        return True
+    return False
+
+
+class _NoFiller(Exception):
+    pass
+
+
+def _next_filler(parser: InteractiveParser) -> str:
+    choices = parser.choices()
+    for filler in _FILLERS:
+        if filler in choices:
+            return filler
+    raise _NoFiller
+
+
+def _close(parser: InteractiveParser) -> None:
+    """Feed invented tokens until the page may end."""
+    for _ in range(4):
+        if "$END" in parser.choices():
+            return
+        parser.feed_token(_filler(_next_filler(parser), None))

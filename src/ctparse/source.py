@@ -1,0 +1,153 @@
+"""Prepare raw page text for the grammar: one newline style, no BOM, lines glued back apart.
+
+Everything here keeps line numbers meaningful: a split line is recorded so that positions
+can be reported in the caller's own lines, and a cut-off tail is blanked, not removed.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from attrs import frozen
+
+from .page import (
+    RESULTS_AVAILABLE,
+    RESULTS_AVAILABLE_LABEL,
+    RESULTS_PENDING,
+    RESULTS_PENDING_LABEL,
+    SECTIONS,
+)
+
+__all__ = ["CutOff", "Source", "prepare"]
+
+# What must follow each fixed line. A heading is only a heading when its helper follows, and
+# a page cut inside one of these lines is cut off, not malformed.
+_FOLLOWERS: dict[str, tuple[str, ...]] = {
+    heading: (helper,) for heading, helper in SECTIONS if helper
+}
+_FOLLOWERS["Study Results"] = (
+    RESULTS_PENDING_LABEL,
+    RESULTS_AVAILABLE_LABEL,
+    RESULTS_PENDING,
+    RESULTS_AVAILABLE,
+)
+_FOLLOWERS[RESULTS_PENDING_LABEL] = (RESULTS_PENDING,)
+_FOLLOWERS[RESULTS_AVAILABLE_LABEL] = (RESULTS_AVAILABLE,)
+_HEADINGS = tuple(heading for heading, _ in SECTIONS)
+_SECTION_OF = {heading: heading for heading in _HEADINGS}
+_SECTION_OF.update({RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"})
+
+
+@frozen(kw_only=True)
+class CutOff:
+    """The page ends inside a fixed line or right after a heading."""
+
+    line: int
+    section: str
+
+
+@frozen(kw_only=True)
+class Source:
+    """Page text ready for the grammar, with what it takes to speak of the caller's lines."""
+
+    text: str
+    # Prepared-text line numbers (1-based) at which a glued line was split in two.
+    splits: tuple[int, ...] = ()
+    # Column offsets of the second halves, by prepared line number.
+    split_columns: tuple[int, ...] = ()
+    cut_off: CutOff | None = None
+    last_line: int = 1
+    ends_with_newline: bool = True
+
+    def position(self, line: int, column: int = 1) -> tuple[int, int]:
+        """The caller's (line, column) of a position in the prepared text."""
+        if not self.splits:
+            return line, column
+        index = bisect.bisect_right(self.splits, line)
+        if index and self.splits[index - 1] == line:
+            column += self.split_columns[index - 1]
+        return line - index, column
+
+
+def prepare(raw: str) -> Source:
+    """Normalise newlines, drop a BOM and trailing blanks, split glued headings."""
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ends_with_newline = text.endswith("\n")
+    lines = text.split("\n")
+    if ends_with_newline:
+        lines.pop()
+    lines = [line.rstrip(" \t") for line in lines]
+    lines, splits, split_columns = _split_glued_headings(lines)
+    cut_off = None if ends_with_newline else _cut_off_tail(lines)
+    if cut_off is not None:
+        for number in range(cut_off.line - 1, len(lines)):
+            lines[number] = ""
+    return Source(
+        text="\n".join(lines) + "\n",
+        splits=tuple(splits),
+        split_columns=tuple(split_columns),
+        cut_off=cut_off,
+        last_line=len(lines) - len(splits),
+        ends_with_newline=ends_with_newline,
+    )
+
+
+def _next_content(lines: list[str], index: int) -> str | None:
+    for line in lines[index + 1 :]:
+        if line:
+            return line
+    return None
+
+
+def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """``View full resultsBasic Information`` becomes two lines when the helper follows."""
+    if not any(_glued_heading(line) for line in lines):
+        return lines, [], []
+    out: list[str] = []
+    splits: list[int] = []
+    columns: list[int] = []
+    for index, line in enumerate(lines):
+        heading = _glued_heading(line)
+        follower = _next_content(lines, index)
+        if heading and follower is not None and _follows(heading, follower):
+            cut = len(line) - len(heading)
+            out.append(line[:cut])
+            out.append(heading)
+            splits.append(len(out))
+            columns.append(cut)
+        else:
+            out.append(line)
+    return out, splits, columns
+
+
+def _glued_heading(line: str) -> str | None:
+    if len(line) < 9:
+        return None
+    for heading in _HEADINGS:
+        if line.endswith(heading) and len(line) > len(heading):
+            return heading
+    return None
+
+
+def _follows(fixed: str, follower: str) -> bool:
+    return follower in _FOLLOWERS.get(fixed, ())
+
+
+def _cut_off_tail(lines: list[str]) -> CutOff | None:
+    """A page cut right after a heading, or inside the fixed line that must follow it."""
+    content = [i for i, line in enumerate(lines) if line]
+    if not content:
+        return None
+    last = content[-1]
+    tail = lines[last]
+    if tail in _SECTION_OF:
+        return CutOff(line=last + 1, section=_SECTION_OF[tail])
+    if len(content) < 2:
+        return None
+    before = lines[content[-2]]
+    followers = _FOLLOWERS.get(before, ())
+    if any(f.startswith(tail) and f != tail for f in followers):
+        return CutOff(line=content[-2] + 1, section=_SECTION_OF.get(before, "Study Results"))
+    return None
