@@ -205,7 +205,9 @@ class _Recovery:
         message = f"{section}: expected {_expected_words(expected)}, found {found}"
         if at_end or (line >= len(self.lines) - 1 and not self.source.ends_with_newline):
             message += "; the page is cut off here"
-        self.problems.append(Problem(line, token.column or 1 if not at_end else 1, message))
+        # The end of a page cut inside a line is already reported at that line.
+        if not (at_end and self.problems and self.problems[-1].line >= line):
+            self.problems.append(Problem(line, 1 if at_end else token.column or 1, message))
         if at_end:
             _close(parser)
         else:

@@ -1,0 +1,47 @@
+"""Golden fixtures: ``NAME.txt`` with ``NAME.json`` (the lenient parse) and, when the strict
+parse must fail, ``NAME.error`` (its exact message).
+
+Run ``python tests/golden.py`` to write the expected files for new pages; review every
+written file before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import ctparse  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def pages() -> list[Path]:
+    return sorted(FIXTURES.glob("*/*.txt"))
+
+
+def expected_of(page: Path) -> tuple[dict[str, object], str | None]:
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    error = page.with_suffix(".error")
+    return expected, error.read_text(encoding="utf-8").strip() if error.exists() else None
+
+
+def write(page: Path) -> None:
+    text = page.read_bytes().decode("utf-8-sig")
+    trial = ctparse.parse(text, lenient=True)
+    page.with_suffix(".json").write_text(ctparse.to_json(trial) + "\n", encoding="utf-8")
+    try:
+        ctparse.parse(text)
+    except ctparse.ParseError as error:
+        page.with_suffix(".error").write_text(str(error) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    only_missing = "--all" not in sys.argv
+    for page in pages():
+        if only_missing and page.with_suffix(".json").exists():
+            continue
+        write(page)
+        print("wrote", page.relative_to(FIXTURES))
