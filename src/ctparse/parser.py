@@ -6,6 +6,7 @@ raises the first as a ``ParseError``, lenient mode returns them as diagnostics.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,9 @@ from .transform import Page, PageTransformer, Problem, build_trial
 __all__ = ["grammar_text", "parse"]
 
 _HEADING_LINES = frozenset(heading for heading, _ in SECTIONS)
-_RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for .*\(NCT NCT\d{8}\)")
+_RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for (.*) \(NCT NCT\d{8}\)")
+_NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
+_LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 _PAGE_MARK = regex.compile(r"^(?:NCT ID: NCT\d{8}|Study Results|Basic Information)$", regex.M)
 # Terminals the recovery may invent to close an unfinished structure, most useful first.
 _FILLERS = (
@@ -137,6 +140,7 @@ def _every_line(source: Source, problems: list[Problem], skip: int, message: str
 
 
 def _results_page(source: Source, problems: list[Problem]) -> Trial:
+    """A results page has the trial's header and nothing of a trial page: keep the header."""
     problems.append(
         Problem(
             1,
@@ -145,17 +149,38 @@ def _results_page(source: Source, problems: list[Problem]) -> Trial:
             "expected the trial's title, then 'NCT ID:'",
         )
     )
-    _every_line(source, problems, 1, "results page: line not read")
-    return Trial()
+    header: dict[str, object] = {"has_results": True}
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if not line:
+            continue
+        if number == 1:
+            title = _RESULTS_PAGE.match(line)
+            header["title"] = title.group(1) if title else None
+        elif "nct_id" not in header and (nct := _NCT_ID.fullmatch(line)):
+            header["nct_id"] = nct.group(1)
+        elif "last_updated" not in header and (updated := _LAST_UPDATED.fullmatch(line)):
+            header["last_updated"] = _iso_date(updated.group(1))
+        else:
+            problems.append(Problem(number, 1, "results page: line not read"))
+    return Trial(**header)  # type: ignore[arg-type]
+
+
+def _iso_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _parse_page(source: Source, problems: list[Problem]) -> Page:
     recovery = _Recovery(source, problems)
     try:
         page: Page = _parser().parse(source.text, on_error=recovery.on_error)
-    except UnexpectedInput as error:  # recovery gave up: keep every line as a problem
-        recovery.on_error(error)
-        _every_line(source, problems, 0, "line not read after an unrecoverable error")
+    except (UnexpectedInput, _NoFiller) as error:
+        # The recovery gave up (it should not): report every line rather than guess.
+        line = getattr(error, "line", 1) or 1
+        problems.append(Problem(line, 1, "the page could not be read past this line"))
+        _every_line(source, problems, line, "line not read after an unrecoverable error")
         return Page(header={}, sections=())
     return page
 

@@ -103,7 +103,7 @@ def _next_content(lines: list[str], index: int) -> str | None:
 
 def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``View full resultsBasic Information`` becomes two lines when the helper follows."""
-    if not any(_glued_heading(line) for line in lines):
+    if not _maybe_glued("\n".join(lines)):
         return lines, [], []
     out: list[str] = []
     splits: list[int] = []
@@ -120,6 +120,18 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
         else:
             out.append(line)
     return out, splits, columns
+
+
+def _maybe_glued(text: str) -> bool:
+    """A quick scan: does any heading end a line it does not start?"""
+    for heading in _HEADINGS:
+        at = text.find(heading)
+        while at != -1:
+            end = at + len(heading)
+            if at and text[at - 1] != "\n" and (end == len(text) or text[end] == "\n"):
+                return True
+            at = text.find(heading, end)
+    return False
 
 
 def _glued_heading(line: str) -> str | None:

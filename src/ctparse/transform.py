@@ -143,7 +143,8 @@ class PageTransformer(Transformer[Token, Page]):
         return ("nct_id", str(children[0])[8:-1])
 
     def last_updated(self, children: list[Token]) -> tuple[str, Any]:
-        return ("last_updated", _date(str(children[0])[14:-1]))
+        # Kept as the token: an impossible date is reported where it stands.
+        return ("last_updated", children[0])
 
     # -- Basic Information: each value rule yields (Trial field, value)
     def status(self, children: list[Token]) -> tuple[str, Any]:
@@ -306,6 +307,11 @@ class _Builder:
 def build_trial(page: Page, problems: list[Problem]) -> Trial:
     """Assemble the sections of a page into a Trial, adding what it could not place."""
     builder = _Builder(fields=dict(page.header), problems=problems)
+    updated = builder.fields.pop("last_updated", None)
+    if updated:
+        builder.fields["last_updated"] = _date(str(updated)[14:-1])
+        if builder.fields["last_updated"] is None:
+            builder.problem(updated, f"page header: '{_text(updated)}' is not a real date")
     seen: dict[str, Section] = {}
     last = -1
     for section in page.sections:
