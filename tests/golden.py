@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import ctparse  # noqa: E402
+import ctparse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

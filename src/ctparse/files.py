@@ -28,8 +28,11 @@ def read_page(path: str | os.PathLike[str]) -> str:
 def decode(data: bytes) -> str:
     """UTF-8 text of ``data``; a BOM is dropped, anything else that is not UTF-8 is refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError("the file is UTF-16 (it starts with a UTF-16 byte order mark): "
-                         "expected UTF-8 text", 1, 1)
+        raise ParseError(
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
+            1,
+            1,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -12,10 +12,10 @@ from enum import StrEnum
 from attrs import field, frozen
 
 __all__ = [
+    "Age",
     "AgeUnit",
     "AgencyClass",
     "Allocation",
-    "Age",
     "Arm",
     "ArmGroupType",
     "Criterion",

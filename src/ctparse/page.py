@@ -80,8 +80,7 @@ SECTIONS: Final[tuple[tuple[str, str], ...]] = (
     ),
     (
         "Sponsors",
-        "Meet the organizations funding or collaborating on the study and learn about their "
-        "roles.",
+        "Meet the organizations funding or collaborating on the study and learn about their roles.",
     ),
     (
         "Responsible Party",

@@ -10,10 +10,11 @@ import datetime
 import functools
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import regex
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .errors import ParseError, describe_terminal
@@ -94,8 +95,12 @@ def parse(text: str, *, lenient: bool = False) -> Trial:
     diagnostics = []
     for problem in problems:
         line, column = source.position(problem.line, problem.column)
-        diagnostics.append(Diagnostic(line=line, message=f"{problem.message} (column {column})"
-                                      if column != 1 else problem.message))
+        diagnostics.append(
+            Diagnostic(
+                line=line,
+                message=f"{problem.message} (column {column})" if column != 1 else problem.message,
+            )
+        )
     return _with_diagnostics(trial, tuple(diagnostics))
 
 
@@ -175,7 +180,7 @@ def _iso_date(value: str) -> datetime.date | None:
 def _parse_page(source: Source, problems: list[Problem]) -> Page:
     recovery = _Recovery(source, problems)
     try:
-        page: Page = _parser().parse(source.text, on_error=recovery.on_error)
+        page = cast(Page, _parser().parse(source.text, on_error=recovery.on_error))
     except (UnexpectedInput, _NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
@@ -206,14 +211,10 @@ class _Recovery:
         return self._section
 
     def on_error(self, error: UnexpectedInput) -> bool:
+        # TEXT matches any line, so the lexer never fails: every error is a token the
+        # grammar did not expect here.
         if isinstance(error, UnexpectedToken):
             self._unexpected(error)
-            return True
-        if isinstance(error, UnexpectedCharacters):  # pragma: no cover - TEXT matches any line
-            self.problems.append(Problem(error.line, error.column, "unreadable line"))
-            state = error.interactive_parser.lexer_thread.state
-            end = state.text.find("\n", state.line_ctr.char_pos)
-            state.line_ctr.feed(state.text[state.line_ctr.char_pos : end + 1])
             return True
         return False
 
@@ -221,7 +222,7 @@ class _Recovery:
         token = error.token
         parser = error.interactive_parser
         expected = sorted(
-            name for name in parser.choices() if name.isupper() and not name.startswith("$")
+            name for name in _choices(parser) if name.isupper() and not name.startswith("$")
         )
         at_end = token.type == "$END"
         line = self.source.text.count("\n") if at_end else token.line or 1
@@ -237,6 +238,15 @@ class _Recovery:
             _close(parser)
         else:
             _bridge(parser, token)
+
+
+def _choices(parser: InteractiveParser) -> set[str]:
+    """The terminals the parser accepts next (lark leaves these calls untyped)."""
+    return set(parser.choices())  # type: ignore[no-untyped-call]
+
+
+def _copy(parser: InteractiveParser) -> InteractiveParser:
+    return cast(InteractiveParser, parser.copy())  # type: ignore[no-untyped-call]
 
 
 def _found(token: Token) -> str:
@@ -275,12 +285,12 @@ def _bridge(parser: InteractiveParser, token: Token) -> bool:
     take is dropped (it is already reported).
     """
     for filler in _FILLERS:
-        if filler not in parser.choices():
+        if filler not in _choices(parser):
             continue
-        trial = parser.copy()
+        trial = _copy(parser)
         try:
             trial.feed_token(_filler(filler, token))
-            if token.type not in trial.choices():
+            if token.type not in _choices(trial):
                 trial.feed_token(_filler(_next_filler(trial), token))
             trial.feed_token(token)
         except (UnexpectedToken, _NoFiller):
@@ -295,7 +305,7 @@ class _NoFiller(Exception):
 
 
 def _next_filler(parser: InteractiveParser) -> str:
-    choices = parser.choices()
+    choices = _choices(parser)
     for filler in _FILLERS:
         if filler in choices:
             return filler
@@ -305,6 +315,6 @@ def _next_filler(parser: InteractiveParser) -> str:
 def _close(parser: InteractiveParser) -> None:
     """Feed invented tokens until the page may end."""
     for _ in range(4):
-        if "$END" in parser.choices():
+        if "$END" in _choices(parser):
             return
         parser.feed_token(_filler(_next_filler(parser), None))

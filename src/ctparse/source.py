@@ -35,7 +35,9 @@ _FOLLOWERS[RESULTS_PENDING_LABEL] = (RESULTS_PENDING,)
 _FOLLOWERS[RESULTS_AVAILABLE_LABEL] = (RESULTS_AVAILABLE,)
 _HEADINGS = tuple(heading for heading, _ in SECTIONS)
 _SECTION_OF = {heading: heading for heading in _HEADINGS}
-_SECTION_OF.update({RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"})
+_SECTION_OF.update(
+    {RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"}
+)
 
 
 @frozen(kw_only=True)

@@ -15,7 +15,7 @@ from attrs import define, field, frozen
 from lark import Token, Transformer
 
 from .criteria import parse_criteria
-from .groups import build_arms, build_interventions
+from .groups import read_groups
 from .model import (
     Age,
     AgencyClass,
@@ -77,9 +77,7 @@ SECTION_HEADINGS: dict[str, str] = dict(
 )
 _ORDER = {name: index for index, name in enumerate(SECTION_HEADINGS)}
 _WHO_MASKED = {words: WhoMasked(key) for key, words in WHO_MASKED_WORDS.items()}
-_AGE_UNITS = {
-    unit.value.lower().removesuffix("s"): unit for unit in AgeUnit
-}
+_AGE_UNITS = {unit.value.lower().removesuffix("s"): unit for unit in AgeUnit}
 
 
 @frozen
@@ -273,6 +271,8 @@ def _location(facility: str, place: str | None) -> Location:
     if place is None:
         return Location(facility=facility)
     parts = [part.strip() for part in place.split(", ")]
+    if len(parts) > 1 and f"{parts[-2]}, {parts[-1]}" in _COMMA_COUNTRIES:
+        parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
     if len(parts) == 1:
         return Location(facility=facility, country=parts[0] or None)
     if len(parts) == 2:
@@ -280,6 +280,27 @@ def _location(facility: str, place: str | None) -> Location:
     return Location(
         facility=facility, city=", ".join(parts[:-2]), state=parts[-2], country=parts[-1]
     )
+
+
+# Registry country names that hold ", " themselves.
+_COMMA_COUNTRIES = frozenset(
+    {
+        "Korea, Republic of",
+        "Korea, Democratic People's Republic of",
+        "Iran, Islamic Republic of",
+        "Moldova, Republic of",
+        "Congo, The Democratic Republic of the",
+        "Macedonia, The Former Yugoslav Republic of",
+        "Micronesia, Federated States of",
+        "Tanzania, United Republic of",
+        "Venezuela, Bolivarian Republic of",
+        "Bolivia, Plurinational State of",
+        "Virgin Islands, U.S.",
+        "Virgin Islands, British",
+        "Palestine, State of",
+        "Taiwan, Province of China",
+    }
+)
 
 
 def token_lines(items: Sequence[Any]) -> Iterator[Token]:
@@ -367,23 +388,24 @@ def _related(section: Section, b: _Builder) -> None:
 
 
 def _design(section: Section, b: _Builder) -> None:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"other": []}
     for name, value in section.items:
-        if name in values and name != "other":
+        if name == "other":
+            values["other"].append(value)
+        elif name in values:
             b.problem(section.heading, f"Study Design: {name} given twice")
-        if value is not None:
-            values.setdefault(name, value)
+        elif value is not None:
+            values[name] = value
     b.fields["design"] = values
 
 
 def _place_other_design(b: _Builder) -> None:
-    """A bare OTHER is the purpose of an interventional study, else the observational
-    model, or the time perspective once the model is known."""
+    """A bare OTHER is the purpose of an interventional study; for an observational one
+    it is the model, then the time perspective, in the order the page prints them."""
     values = b.fields.get("design")
     if values is None:
         return
-    other = values.pop("other", None)
-    if other is not None:
+    for other in values.pop("other"):
         observational = b.fields.get("study_type") == StudyType.OBSERVATIONAL or any(
             key in values for key in ("observational_model", "time_perspective")
         )
@@ -457,15 +479,13 @@ def _plain(section: Section, b: _Builder) -> None:
 
 
 def _groups(groups: Section | None, interventions: Section | None, b: _Builder) -> None:
-    table = build_interventions(
-        interventions.items if interventions else (),
-        groups.items if groups else (),
-        b.problem,
+    arms, table = read_groups(
+        groups.items if groups else (), interventions.items if interventions else (), b.problem
     )
     if interventions is not None:
         b.fields["interventions"] = table
     if groups is not None:
-        b.fields["arms"] = build_arms(groups.items, table, b.problem)
+        b.fields["arms"] = arms
 
 
 _SECTION_BUILDERS: dict[str, Callable[[Section, _Builder], None]] = {
