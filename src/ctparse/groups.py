@@ -155,8 +155,9 @@ def read_groups(
     else:
         tables = [()]
     best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], list[Token]] | None = None
+    read_lines = _Lines(groups)
     for table in tables:
-        arms, score, stray = _ArmReader(groups, table).read()
+        arms, stray, score = _ArmReader(read_lines, table).read()
         score += _table_score(table, arms)
         if best is None or score > best[0]:
             best = (score, arms, table, stray)
@@ -212,6 +213,23 @@ def _label_like(line: str, limit: int = 60) -> bool:
     return _LIST_ITEM.match(line) is None
 
 
+class _Lines:
+    """What the arm reader asks of each Study Groups line, worked out once per section."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.kinds = [t.type for t in tokens] + [None]
+        self.text = [_line(t) for t in tokens]
+        self.plain = [unescape(line) for line in self.text]
+        self.folded = [line.casefold() for line in self.text]
+        self.fits_label = [_label_like(line, 100) for line in self.text]
+        self.short = [_label_like(line) for line in self.text]
+        self.shorts_before = [0]
+        for short in self.short:
+            self.shorts_before.append(self.shorts_before[-1] + short)
+        self.labelled = any(kind != _TEXT for kind in self.kinds[:-1])
+
+
 class _ArmReader:
     """Dynamic programming over Study Groups lines for one reading of Interventions.
 
@@ -220,119 +238,143 @@ class _ArmReader:
     interventions, one-line descriptions, and few arms; every arm's end is tried.
     """
 
-    def __init__(self, tokens: list[Token], table: Sequence[Intervention]) -> None:
-        self.tokens = tokens
+    def __init__(self, lines: _Lines, table: Sequence[Intervention]) -> None:
+        self.lines = lines
         self.by_name: dict[str, Intervention] = {}
         for intervention in table:
             self.by_name.setdefault(intervention.name, intervention)
         self.has_table = bool(table)
-        self.labelled = any(t.type != _TEXT for t in tokens)
+        n = len(lines.text)
+        self.is_name = [line in self.by_name for line in lines.text] + [False]
+        self.block = [self._block_end(i) for i in range(n)] + [None]
 
-    def block_end(self, i: int) -> int | None:
+    def _block_end(self, i: int) -> int | None:
         """Where the intervention block starting at ``i`` ends; ``None`` if none starts."""
-        tokens = self.tokens
-        if _kind(tokens, i) != _TEXT:
+        lines = self.lines
+        kinds = lines.kinds
+        if kinds[i] != _TEXT:
             return None
         j = i + 1
-        typed = _kind(tokens, j) == _INTERVENTION_TYPE
+        typed = kinds[j] == _INTERVENTION_TYPE
         if typed:
             j += 1
-        known = self.by_name.get(_line(tokens[i]))
+        known = self.by_name.get(lines.text[i])
         if known is None:
-            return _labelled_block_end(tokens, j) if typed else None
-        if self.labelled and not typed and known.type is not None:
+            return _labelled_block_end(lines.tokens, j) if typed else None
+        if lines.labelled and not typed and known.type is not None:
             return None
         expected = known.description.split("\n") if known.description else []
         end = j + len(expected)
-        if expected and [unescape(_line(t)) for t in tokens[j:end] if t.type == _TEXT] == expected:
+        if (
+            expected
+            and end <= len(lines.text)
+            and all(kind == _TEXT for kind in kinds[j:end])
+            and lines.plain[j:end] == expected
+        ):
             return end
         return j if typed or not expected else None
 
-    def arm_score(self, start: int, description_end: int, typed: bool, names: list[str]) -> float:
-        label = _line(self.tokens[start])
-        lines = [_line(t) for t in self.tokens[start + 1 : description_end]]
+    def _header_score(self, start: int, description_end: int, typed: bool) -> float:
+        """The label, description and type of an arm."""
+        lines = self.lines
         # The registry caps arm labels at 100 characters.
-        score = _ARM + (0.0 if _label_like(label, 100) else _LONG_LABEL)
-        if label in self.by_name:
+        score = _ARM + (0.0 if lines.fits_label[start] else _LONG_LABEL)
+        if self.is_name[start]:
             score += _LABEL_IS_A_NAME
-        if not lines:
+        count = description_end - start - 1
+        if count == 0:
             score += _ARM_WITHOUT_DESCRIPTION
-        elif lines[0] in self.by_name:
+        elif self.is_name[start + 1]:
             score += _DESCRIBED_BY_A_NAME
-        elif _label_like(lines[0]):
+        elif lines.short[start + 1]:
             score += _SHORT_DESCRIPTION
-        if len(lines) > 1 and not (self.labelled and typed):
+        if count > 1 and not (lines.labelled and typed):
             # A group type line marks the end for certain; otherwise a line that could be
             # the next arm's label is suspect inside a description.
-            score += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (len(lines) - 2)
-            score += _LABEL_IN_DESCRIPTION * sum(_label_like(line) for line in lines[1:])
-        if self.has_table:
-            if not names:
-                score += _ARM_WITHOUT_INTERVENTIONS
-            score += _DUPLICATE * (len(names) - len(set(names)))
-            folded = label.casefold()
-            if any(n.casefold() in folded or folded in n.casefold() for n in names):
-                score += _NAMED_AFTER_INTERVENTION
-        if self.labelled and typed:
+            score += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (count - 2)
+            shorts = lines.shorts_before[description_end] - lines.shorts_before[start + 2]
+            score += _LABEL_IN_DESCRIPTION * shorts
+        if lines.labelled and typed:
             score += _LABELLED_WITH_TYPE
         return score
 
-    def read(self) -> tuple[tuple[Arm, ...], float, list[Token]]:
-        tokens = self.tokens
-        n = len(tokens)
+    def read(self) -> tuple[tuple[Arm, ...], list[Token], float]:
+        lines = self.lines
+        kinds = lines.kinds
+        n = len(lines.text)
         best = [0.0] * (n + 1)
-        # For each start: (description end, after the type line, arm end, names).
-        plan: list[tuple[int, int, int, list[str]] | None] = [None] * (n + 1)
+        # For each start: (description end, after the type line, arm end, number of blocks).
+        plan: list[tuple[int, int, int, int] | None] = [None] * (n + 1)
         for i in range(n - 1, -1, -1):
-            if tokens[i].type != _TEXT:
+            if kinds[i] != _TEXT:
                 best[i] = best[i + 1] + _DUPLICATE  # a stray typed line: skipped, reported
                 continue
             best[i] = float("-inf")
+            label = lines.folded[i]
             description_end = i + 1
             while True:
                 after = description_end
-                typed = _kind(tokens, after) == _GROUP_TYPE
+                typed = kinds[after] == _GROUP_TYPE
                 if typed:
                     after += 1
-                end, names = after, list[str]()
+                header = self._header_score(i, description_end, typed)
+                end, count, seen, named = after, 0, set[str](), False
+                duplicates = 0
                 while True:
-                    score = self.arm_score(i, description_end, typed, names) + best[end]
+                    score = header + best[end]
+                    if self.has_table:
+                        score += _DUPLICATE * duplicates
+                        score += _NAMED_AFTER_INTERVENTION if named else 0.0
+                        score += 0.0 if count else _ARM_WITHOUT_INTERVENTIONS
                     if score > best[i]:
-                        best[i], plan[i] = score, (description_end, after, end, list(names))
-                    block = self.block_end(end)
+                        best[i], plan[i] = score, (description_end, after, end, count)
+                    block = self.block[end]
                     if block is None:
                         break
-                    names.append(_line(tokens[end]))
+                    name = lines.folded[end]
+                    duplicates += name in seen
+                    seen.add(name)
+                    named = named or name in label or label in name
+                    count += 1
                     end = block
-                if (
-                    description_end - i > _MAX_DESCRIPTION_LINES
-                    or _kind(tokens, description_end) != _TEXT
-                ):
+                if description_end - i > _MAX_DESCRIPTION_LINES or kinds[description_end] != _TEXT:
                     break
                 description_end += 1
+        arms, stray = self._arms(plan)
+        return arms, stray, best[0]
+
+    def _arms(
+        self, plan: list[tuple[int, int, int, int] | None]
+    ) -> tuple[tuple[Arm, ...], list[Token]]:
+        lines = self.lines
         arms: list[Arm] = []
         stray: list[Token] = []
         i = 0
-        while i < n:
+        while i < len(lines.text):
             step = plan[i]
             if step is None:
-                stray.append(tokens[i])
+                stray.append(lines.tokens[i])
                 i += 1
                 continue
-            description_end, after, end, names = step
+            description_end, after, end, count = step
+            names = []
+            block = after
+            for _ in range(count):
+                names.append(lines.text[block])
+                block = self.block[block] or block + 1
             kind = None
             if after > description_end:
-                kind = ArmGroupType(_line(tokens[description_end]).removeprefix("Group Type "))
+                kind = ArmGroupType(lines.text[description_end].removeprefix("Group Type "))
             arms.append(
                 Arm(
-                    label=_line(tokens[i]),
+                    label=lines.text[i],
                     type=kind,
-                    description=_joined([_line(t) for t in tokens[i + 1 : description_end]]),
+                    description=_joined(lines.text[i + 1 : description_end]),
                     interventions=tuple(names),
                 )
             )
             i = end
-        return tuple(arms), best[0], stray
+        return tuple(arms), stray
 
 
 def _labelled_block_end(tokens: list[Token], i: int) -> int:
