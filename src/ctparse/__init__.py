@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .convert import from_dict, to_dict, to_json
 from .errors import ParseError
 from .files import parse_file
@@ -47,10 +45,7 @@ from .model import (
 )
 from .parser import parse
 
-try:
-    __version__ = version("ctparse")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
 
 __all__ = [
     "Age",

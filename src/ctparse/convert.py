@@ -3,32 +3,41 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Mapping
-from typing import Any
-
-from cattrs.preconf.json import make_converter
+from typing import TYPE_CHECKING, Any
 
 from .model import Trial
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+
 __all__ = ["from_dict", "to_dict", "to_json"]
 
-_converter = make_converter(unstruct_collection_overrides={tuple: list})
-_converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
-_converter.register_structure_hook(
-    datetime.date, lambda value, _: datetime.date.fromisoformat(value)
-)
+
+@functools.cache
+def _converter() -> Converter:
+    # Built on first use: importing cattrs costs more than the rest of the package.
+    from cattrs.preconf.json import make_converter
+
+    converter = make_converter(unstruct_collection_overrides={tuple: list})
+    converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    converter.register_structure_hook(
+        datetime.date, lambda value, _: datetime.date.fromisoformat(value)
+    )
+    return converter
 
 
 def to_dict(trial: Trial) -> dict[str, Any]:
     """A JSON-ready dict with every key of the output contract, in contract order."""
-    result: dict[str, Any] = _converter.unstructure(trial)
+    result: dict[str, Any] = _converter().unstructure(trial)
     return result
 
 
 def from_dict(data: Mapping[str, Any]) -> Trial:
     """The Trial back from ``to_dict`` output (or the parsed JSON of ``to_json``)."""
-    return _converter.structure(data, Trial)
+    return _converter().structure(data, Trial)
 
 
 def to_json(trial: Trial, *, indent: int | None = 2) -> str:

@@ -70,6 +70,9 @@ def _parser() -> Lark:
         transformer=PageTransformer(),
         propagate_positions=False,
         maybe_placeholders=False,
+        # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
+        # starts in milliseconds instead of redoing it.
+        cache=True,
     )
 
 
