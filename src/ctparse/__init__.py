@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .convert import from_dict, to_dict, to_json
+from .ctgov import from_ctgov, to_ctgov
 from .errors import ParseError
 from .files import parse_file
 from .model import (
@@ -44,6 +45,7 @@ from .model import (
     WhoMasked,
 )
 from .parser import parse
+from .render import render
 
 __version__ = "0.1.0"
 
@@ -80,9 +82,12 @@ __all__ = [
     "Trial",
     "WhoMasked",
     "__version__",
+    "from_ctgov",
     "from_dict",
     "parse",
     "parse_file",
+    "render",
+    "to_ctgov",
     "to_dict",
     "to_json",
 ]

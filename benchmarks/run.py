@@ -1,0 +1,166 @@
+"""ctparse benchmark: one command, figures for this machine.
+
+    python benchmarks/run.py [--pages N] [--runs R] [--skip-cli] [--skip-memory]
+
+It builds its corpus from ../shared/corpus/ctgov (each record rendered as a page in both
+layouts, repeated up to N pages), then reports:
+
+- parse throughput of ``ctparse.parse`` on one core (pages/s, MB/s; median of R runs), next
+  to a floor: a bare pass that only splits each page into sections at its heading lines and
+  builds nothing; ctparse is reported as a ratio to that floor;
+- import time of ``ctparse`` and time to the first parse, in fresh processes;
+- CLI throughput for ``--jobs 1`` and ``--jobs 2``, JSON encoding and file I/O included;
+- peak memory of the CLI for 10,000 and 100,000 pages (``--skip-memory`` to leave out).
+
+Nothing here is asserted: the test suite times nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "ctgov"
+sys.path.insert(0, str(ROOT / "src"))
+
+import ctparse  # noqa: E402
+from ctparse.ctgov import from_ctgov  # noqa: E402
+from ctparse.page import SECTIONS  # noqa: E402
+from ctparse.render import render  # noqa: E402
+
+HEADINGS = frozenset(heading for heading, _ in SECTIONS)
+
+
+def build_corpus(count: int) -> list[str]:
+    """Pages rendered from the registry records, both layouts, repeated up to ``count``."""
+    pages: list[str] = []
+    for path in sorted(CORPUS.glob("*.json")):
+        trial = from_ctgov(json.loads(path.read_text(encoding="utf-8")))
+        pages.append(render(trial, "bare"))
+        pages.append(render(trial, "labelled"))
+    return [pages[i % len(pages)] for i in range(count)]
+
+
+def split_sections(text: str) -> list[tuple[str, list[str]]]:
+    """The floor: cut a page into (heading, lines) at its heading lines. Builds nothing."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.split("\n"):
+        if line in HEADINGS:
+            sections.append((line, []))
+        elif line:
+            sections[-1][1].append(line)
+    return sections
+
+
+def timed(action: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``runs`` runs, after one warm-up."""
+    action()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_throughput(pages: Sequence[str], runs: int) -> None:
+    megabytes = sum(len(page.encode()) for page in pages) / 1e6
+    sizes = sorted(len(page.encode()) for page in pages)
+    floor = timed(lambda: [split_sections(page) for page in pages], runs)
+    parse = timed(lambda: [ctparse.parse(page) for page in pages], runs)
+    to_dict = timed(lambda: [ctparse.to_dict(ctparse.parse(page)) for page in pages], runs)
+    print(f"corpus: {len(pages)} pages, {megabytes:.1f} MB, median page {sizes[len(sizes) // 2]} B")
+    print("| pass | pages/s | MB/s | x floor |")
+    print("|---|---|---|---|")
+    for name, seconds in (
+        ("floor: split into sections", floor),
+        ("ctparse.parse", parse),
+        ("ctparse.parse + to_dict", to_dict),
+    ):
+        print(
+            f"| {name} | {len(pages) / seconds:,.0f} | {megabytes / seconds:.1f} "
+            f"| {floor / seconds:.3f} |"
+        )
+
+
+def start_up(runs: int) -> None:
+    page = ROOT / "fixtures" / "valid" / "NCT05001971.txt"
+    code = (
+        "import time; t = time.perf_counter(); import ctparse; i = time.perf_counter(); "
+        f"ctparse.parse(open({str(page)!r}, encoding='utf-8').read()); "
+        "print(i - t, time.perf_counter() - t)"
+    )
+    results = []
+    for _ in range(runs + 1):  # the first run may write the grammar cache
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        results.append(tuple(float(x) for x in out.split()))
+    imports = statistics.median(r[0] for r in results[1:])
+    total = statistics.median(r[1] for r in results[1:])
+    print(f"import ctparse: {imports * 1000:.0f} ms; import + first parse: {total * 1000:.0f} ms")
+
+
+def cli_throughput(pages: Sequence[str], runs: int) -> None:
+    command = [sys.executable, "-m", "ctparse"]
+    with tempfile.TemporaryDirectory() as folder:
+        dump = Path(folder) / "dump.txt"
+        dump.write_text("\n".join(pages), encoding="utf-8")
+        out = Path(folder) / "out.jsonl"
+        print("| CLI | pages/s |")
+        print("|---|---|")
+        rates = {}
+        for jobs in (1, 2):
+            seconds = timed(
+                lambda jobs=jobs: subprocess.run(
+                    [*command, "parse", str(dump), "-o", str(out), "-j", str(jobs), "--quiet"],
+                    check=False,
+                    capture_output=True,
+                ),
+                runs,
+            )
+            rates[jobs] = len(pages) / seconds
+            print(f"| --jobs {jobs} | {rates[jobs]:,.0f} |")
+        print(f"--jobs 2 / --jobs 1: {rates[2] / rates[1]:.2f}x")
+
+
+def peak_memory(pages: Sequence[str]) -> None:
+    script = ROOT / "benchmarks" / "cli_memory.py"
+    if script.exists():
+        subprocess.run([sys.executable, str(script)], check=False)
+    else:
+        print("peak memory: benchmarks/cli_memory.py not found")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=3200)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    options = parser.parse_args(argv)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, ctparse {ctparse.__version__}"
+    )
+    pages = build_corpus(options.pages)
+    parse_throughput(pages, options.runs)
+    start_up(options.runs)
+    if not options.skip_cli:
+        cli_throughput(pages, max(1, options.runs // 2))
+    if not options.skip_memory:
+        peak_memory(pages)
+
+
+if __name__ == "__main__":
+    main()
