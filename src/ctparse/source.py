@@ -77,9 +77,17 @@ def prepare(raw: str) -> Source:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     ends_with_newline = text.endswith("\n")
+    if not ends_with_newline:
+        text += "\n"
+    if not (" \n" in text or "\t\n" in text or _maybe_glued(text)):
+        # The common page: nothing to mend but, perhaps, a cut-off tail.
+        cut_off = None if ends_with_newline else _cut_off_tail(text[:-1].split("\n"))
+        if cut_off is None:
+            return Source(
+                text=text, last_line=text.count("\n"), ends_with_newline=ends_with_newline
+            )
     lines = text.split("\n")
-    if ends_with_newline:
-        lines.pop()
+    lines.pop()
     lines = [line.rstrip(" \t") for line in lines]
     lines, splits, split_columns = _split_glued_headings(lines)
     cut_off = None if ends_with_newline else _cut_off_tail(lines)
