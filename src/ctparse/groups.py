@@ -152,11 +152,16 @@ def read_groups(
             )
             for split in sorted(splits)
         ]
+        # Most plausible reading first; arms never score above zero, so a reading whose
+        # own score is already below the best total cannot win and is not read.
+        tables.sort(key=lambda table: -_table_score(table, ()))
     else:
         tables = [()]
     best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], list[Token]] | None = None
     read_lines = _Lines(groups)
     for table in tables:
+        if best is not None and _table_score(table, ()) < best[0]:
+            continue
         arms, stray, score = _ArmReader(read_lines, table).read()
         score += _table_score(table, arms)
         if best is None or score > best[0]:
