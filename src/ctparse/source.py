@@ -81,7 +81,7 @@ def prepare(raw: str) -> Source:
         text += "\n"
     if not (" \n" in text or "\t\n" in text or _maybe_glued(text)):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
-        cut_off = None if ends_with_newline else _cut_off_tail(text[:-1].split("\n"))
+        cut_off = _cut_off_tail(text)
         if cut_off is None:
             return Source(
                 text=text, last_line=text.count("\n"), ends_with_newline=ends_with_newline
@@ -90,7 +90,7 @@ def prepare(raw: str) -> Source:
     lines.pop()
     lines = [line.rstrip(" \t") for line in lines]
     lines, splits, split_columns = _split_glued_headings(lines)
-    cut_off = None if ends_with_newline else _cut_off_tail(lines)
+    cut_off = _cut_off_tail("\n".join(lines))
     if cut_off is not None:
         for number in range(cut_off.line - 1, len(lines)):
             lines[number] = ""
@@ -157,19 +157,24 @@ def _follows(fixed: str, follower: str) -> bool:
     return follower in _FOLLOWERS.get(fixed, ())
 
 
-def _cut_off_tail(lines: list[str]) -> CutOff | None:
-    """A page cut right after a heading, or inside the fixed line that must follow it."""
-    content = [i for i, line in enumerate(lines) if line]
-    if not content:
+def _cut_off_tail(text: str) -> CutOff | None:
+    """A page cut right after a heading, or inside the fixed line that must follow it.
+
+    Looks only at the last two lines that are not blank, so it costs nothing on a whole page.
+    """
+    body = text.rstrip("\n")
+    start = body.rfind("\n") + 1
+    tail = body[start:]
+    if not tail:
         return None
-    last = content[-1]
-    tail = lines[last]
     if tail in _SECTION_OF:
-        return CutOff(line=last + 1, section=_SECTION_OF[tail])
-    if len(content) < 2:
+        return CutOff(line=body.count("\n", 0, start) + 1, section=_SECTION_OF[tail])
+    previous = body[:start].rstrip("\n")
+    if not previous:
         return None
-    before = lines[content[-2]]
-    followers = _FOLLOWERS.get(before, ())
-    if any(f.startswith(tail) and f != tail for f in followers):
-        return CutOff(line=content[-2] + 1, section=_SECTION_OF.get(before, "Study Results"))
+    before_start = previous.rfind("\n") + 1
+    before = previous[before_start:]
+    if any(f.startswith(tail) and f != tail for f in _FOLLOWERS.get(before, ())):
+        line = previous.count("\n", 0, before_start) + 1
+        return CutOff(line=line, section=_SECTION_OF.get(before, "Study Results"))
     return None
