@@ -1,0 +1,155 @@
+"""JSON Schema (draft 2020-12) of the command line's output, built from the attrs model.
+
+The schema is derived from the field types of ``Trial`` and the classes it holds, so a field
+added to the model appears here without anyone touching this file, and a field of a kind
+this file does not know fails loudly instead of being left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import inspect
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from .model import Trial
+
+__all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_NULL: dict[str, Any] = {"type": "null"}
+
+
+def source_schema() -> dict[str, Any]:
+    """Where a record's page was read: the file and the line the page starts at."""
+    return {
+        "type": "object",
+        "description": "Where the page was read: the file as named on the command line or "
+        "found in a directory ('<stdin>' for standard input) and the line of that file "
+        "where the page starts.",
+        "properties": {
+            "path": {"type": "string"},
+            "line": {"type": "integer", "minimum": 1},
+        },
+        "required": ["path", "line"],
+        "additionalProperties": False,
+    }
+
+
+def record_schema() -> dict[str, Any]:
+    """One output record: every key of ``Trial`` (always present), and ``source``.
+
+    ``source`` is in every JSON Lines and ``--format json`` record; the pretty-printed
+    single Trial (one page in, no ``-o``) is the Trial alone.
+    """
+    builder = _Builder()
+    schema = builder.object_schema(Trial)
+    schema["properties"] = {"source": {"$ref": "#/$defs/Source"}, **schema["properties"]}
+    builder.definitions["Source"] = source_schema()
+    schema["description"] = (
+        "One trial page read by ctparse: every field of the Trial model, always present "
+        "(an absent value is null or an empty array), in the model's order. 'source' is in "
+        "every JSON Lines and --format json record; the pretty-printed single Trial has none."
+    )
+    return {
+        "$schema": DIALECT,
+        "title": "ctparse record",
+        **schema,
+        "$defs": dict(sorted(builder.definitions.items())),
+    }
+
+
+def error_schema() -> dict[str, Any]:
+    """One error record: a page that could not be read, and why."""
+    return {
+        "$schema": DIALECT,
+        "title": "ctparse error record",
+        "description": "A page that did not become a record. 'line' and 'column' are in the "
+        "file named by source.path.",
+        "type": "object",
+        "properties": {
+            "source": {"$ref": "#/$defs/Source"},
+            "line": {"type": "integer", "minimum": 1},
+            "column": {"type": "integer", "minimum": 1},
+            "message": {"type": "string"},
+        },
+        "required": ["source", "line", "column", "message"],
+        "additionalProperties": False,
+        "$defs": {"Source": source_schema()},
+    }
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.definitions: dict[str, dict[str, Any]] = {}
+
+    def object_schema(self, cls: type) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        properties = {field.name: self.of(hints[field.name]) for field in attrs.fields(cls)}
+        schema: dict[str, Any] = {"type": "object"}
+        description = _doc(cls)
+        if description:
+            schema["description"] = description
+        schema["properties"] = properties
+        # ``to_dict`` writes every key, defaults included.
+        schema["required"] = list(properties)
+        schema["additionalProperties"] = False
+        return schema
+
+    def reference(self, cls: type) -> dict[str, Any]:
+        name = cls.__name__
+        if name not in self.definitions:
+            self.definitions[name] = {}  # reserved first: classes may hold themselves
+            if issubclass(cls, enum.Enum):
+                self.definitions[name] = _enum_schema(cls)
+            else:
+                self.definitions[name] = self.object_schema(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def of(self, hint: Any) -> dict[str, Any]:
+        origin = typing.get_origin(hint)
+        arguments = typing.get_args(hint)
+        if origin in (types.UnionType, typing.Union):
+            options = [self.of(argument) for argument in arguments if argument is not type(None)]
+            if type(None) not in arguments:
+                return options[0] if len(options) == 1 else {"anyOf": options}
+            if len(options) == 1 and set(options[0]) <= {"type", "format"}:
+                # ``{"type": ["string", "null"]}`` reads better than an anyOf.
+                return {**options[0], "type": [options[0]["type"], "null"]}
+            return {"anyOf": [*options, _NULL]}
+        if origin is tuple:
+            if len(arguments) == 2 and arguments[1] is Ellipsis:
+                return {"type": "array", "items": self.of(arguments[0])}
+            raise TypeError(f"no JSON Schema for fixed-length {hint!r}")
+        if hint is bool:
+            return {"type": "boolean"}
+        if hint is int:
+            return {"type": "integer"}
+        if hint is str:
+            return {"type": "string"}
+        if hint is datetime.date:
+            return {"type": "string", "format": "date"}
+        if isinstance(hint, type) and (issubclass(hint, enum.Enum) or attrs.has(hint)):
+            return self.reference(hint)
+        raise TypeError(f"no JSON Schema for {hint!r}: teach ctparse.schema this type")
+
+
+def _enum_schema(cls: type[enum.Enum]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "enum": [member.value for member in cls]}
+    description = _doc(cls)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _doc(cls: type) -> str:
+    # Only a class's own docstring: enums and attrs classes inherit generic ones.
+    own = cls.__dict__.get("__doc__")
+    if not own or own == enum.Enum.__doc__:
+        return ""
+    return " ".join((inspect.cleandoc(own)).split())
