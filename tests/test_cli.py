@@ -630,3 +630,64 @@ def test_the_pool_survives_a_worker_that_dies(
         "please report it with the page"
     )
     assert without_source(json.loads(outcomes[99][1].json)) == golden(FULL)
+
+
+# ---------------------------------------------------------------- --to ctgov and render
+
+
+def test_to_ctgov_writes_v2_records_with_source(tmp_path: Path) -> None:
+    result = run("parse", str(FULL), str(WITHDRAWN), "--to", "ctgov", "-q", cwd=tmp_path)
+    assert result.status == 0
+    first, second = result.records()
+    assert first["source"] == {"path": str(FULL), "line": 1}
+    assert without_source(first) == ctparse.to_ctgov(ctparse.parse_file(FULL))
+    assert first["protocolSection"]["statusModule"]["overallStatus"] == "COMPLETED"
+    assert second["protocolSection"]["identificationModule"]["nctId"] == "NCT09000003"
+    assert "diagnostics" not in first
+
+
+def test_to_ctgov_lenient_keeps_the_diagnostics(tmp_path: Path) -> None:
+    page = ROOT / "fixtures" / "invalid" / "cut_in_helper.txt"
+    result = run("parse", str(page), "--to", "ctgov", "--lenient", "-q", cwd=tmp_path)
+    assert result.status == 0
+    (record,) = [json.loads(result.stdout)]
+    assert record["diagnostics"] == [
+        {"line": 52, "message": "Eligibility Criteria: the page is cut off after this heading"}
+    ]
+    assert record["hasResults"] is False
+
+
+def test_render_gives_the_example_page_back(tmp_path: Path) -> None:
+    trial_json = tmp_path / "seed.json"
+    trial_json.write_bytes(run("parse", str(FULL), cwd=tmp_path).stdout)
+    result = run("render", str(trial_json), cwd=tmp_path)
+    assert result.status == 0
+    assert result.stdout == FULL.read_bytes() + b"\n"
+
+
+def test_render_json_lines_in_both_layouts_parse_back(tmp_path: Path) -> None:
+    records = tmp_path / "all.jsonl"
+    assert run("parse", str(VALID), "-o", str(records), "-q", cwd=tmp_path).status == 0
+    expected = [without_source(json.loads(line)) for line in records.read_text().splitlines()]
+    for layout in ("bare", "labelled"):
+        pages = tmp_path / f"{layout}.txt"
+        result = run("render", str(records), "--layout", layout, "-o", str(pages), cwd=tmp_path)
+        assert result.status == 0
+        again = run("parse", str(pages), "-q", cwd=tmp_path)
+        assert again.status == 0
+        got = [without_source(record) for record in again.records()]
+        assert [r["nct_id"] for r in got] == [r["nct_id"] for r in expected]
+        assert [r["eligibility"] for r in got] == [r["eligibility"] for r in expected]
+
+
+def test_render_reports_a_line_that_is_no_trial(tmp_path: Path) -> None:
+    records = tmp_path / "mixed.jsonl"
+    records.write_text(
+        run("parse", str(WITHDRAWN), "-q", "--format", "jsonl", cwd=tmp_path).stdout.decode()
+        + '{"not": "a trial"}\n',
+        encoding="utf-8",
+    )
+    result = run("render", str(records), cwd=tmp_path)
+    assert result.status == 1
+    assert "mixed.jsonl:2: not a Trial record" in result.stderr
+    assert result.stdout.startswith(b"A Withdrawn Study With Nothing Filled In\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import multiprocessing
 import os
@@ -24,11 +25,16 @@ from multiprocessing.context import BaseContext
 from types import FrameType
 from typing import Any, BinaryIO, NamedTuple, NoReturn
 
+import attrs
+
 from . import __version__
-from .convert import to_dict
+from .convert import from_dict, to_dict
+from .ctgov import to_ctgov
 from .dump import Page, decode_page, page_files, read_pages
 from .errors import ParseError
+from .model import Trial
 from .parser import parse
+from .render import render
 from .schema import error_schema, record_schema
 
 __all__ = ["Outcome", "main", "parse_page"]
@@ -78,8 +84,11 @@ class Outcome(NamedTuple):
 # ---------------------------------------------------------------- one page
 
 
-def parse_page(page: Page, lenient: bool) -> Outcome:
+def parse_page(page: Page, lenient: bool, to: str = "trial") -> Outcome:
     """Turn one page into its record or its error record; never raises.
+
+    ``to`` is the shape of a record: ``trial`` (the Trial's keys) or ``ctgov`` (an API v2
+    study record, with the diagnostics beside it in lenient mode).
 
     Line numbers in the output (``source.line``, an error's ``line``, the diagnostics'
     ``line``) are lines of the file named by ``source.path``.
@@ -92,6 +101,10 @@ def parse_page(page: Page, lenient: bool) -> Outcome:
         trial = parse(text, lenient=lenient)
         record: dict[str, Any] = {"source": source, **to_dict(trial)}
         diagnostics: list[dict[str, Any]] = record["diagnostics"]
+        if to == "ctgov":
+            record = {"source": source, **to_ctgov(trial)}
+            if lenient:
+                record["diagnostics"] = diagnostics
         if lenient and cut_line is not None:
             diagnostics.append(
                 {
@@ -128,8 +141,8 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _parse_chunk(pages: list[Page], lenient: bool) -> list[Outcome]:
-    return [parse_page(page, lenient) for page in pages]
+def _parse_chunk(pages: list[Page], lenient: bool, to: str = "trial") -> list[Outcome]:
+    return [parse_page(page, lenient, to) for page in pages]
 
 
 # ---------------------------------------------------------------- many pages
@@ -151,12 +164,16 @@ def _outcomes(
     *,
     work: Work = _parse_chunk,
     context: BaseContext | None = None,
+    to: str = "trial",
 ) -> Generator[tuple[_Item, Outcome], None, None]:
     """Each item with its outcome, in input order."""
     if jobs <= 1:
         for item in items:
-            yield item, parse_page(item.page, lenient)
+            yield item, parse_page(item.page, lenient, to)
         return
+    if to != "trial":
+        # The worker gets the shape bound in: ``work`` keeps its two arguments.
+        work = functools.partial(_parse_chunk, to=to) if work is _parse_chunk else work
     pool = _Pool(jobs, lenient, work, context or _context())
     window: deque[tuple[list[_Item], Future[list[Outcome]]]] = deque()
     try:
@@ -518,8 +535,28 @@ def _argument_parser() -> argparse.ArgumentParser:
         "(default: jsonl, or the Trial alone for one page on stdout)",
     )
     run.add_argument(
+        "--to",
+        choices=("trial", "ctgov"),
+        default="trial",
+        help="record shape: the Trial's keys (default) or a ClinicalTrials.gov API v2 study "
+        "record (protocolSection, hasResults)",
+    )
+    run.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no closing summary"
     )
+    draw = commands.add_parser(
+        "render",
+        help="write Trials (JSON or JSON Lines) back as page text",
+        description="Write page text from ctparse JSON: a Trial as JSON (ctparse parse "
+        "output for one page), or JSON Lines of records. Pages are written one after the "
+        "other, separated by a line break.",
+        epilog="examples:\n  ctparse render NCT05001971.json\n"
+        "  ctparse render trials.jsonl --layout labelled -o pages.txt\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    draw.add_argument("file", metavar="FILE", help="a .json Trial or a .jsonl file of records")
+    draw.add_argument("--layout", choices=("bare", "labelled"), default="bare")
+    draw.add_argument("-o", "--output", metavar="OUT", help="write pages to OUT, not stdout")
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of one output record",
@@ -551,6 +588,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "parse":
         return _parse_command(args, parser)
+    if args.command == "render":
+        return _render_command(args, parser)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -617,7 +656,7 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     try:
         jobs = args.jobs or _cpu_count()
         items = _items(paths, empty)
-        outcomes = contextlib.closing(_outcomes(items, jobs, args.lenient))
+        outcomes = contextlib.closing(_outcomes(items, jobs, args.lenient, to=args.to))
         with outcomes as results:
             for item, outcome in results:
                 pages += 1
@@ -676,6 +715,50 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         stderr.write(summary.encode("utf-8", "replace"))
         stderr.flush()
     return EXIT_FAILED_PAGES if errors else EXIT_OK
+
+
+_TRIAL_KEYS = frozenset(field.name for field in attrs.fields(Trial))
+
+
+def _render_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Page text for each Trial in FILE; a record that is no Trial is reported, not fatal."""
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            content = handle.read()
+    except OSError as error:
+        parser.exit(EXIT_USAGE, f"ctparse render: error: cannot read {args.file}: {error}\n")
+    if content.lstrip().startswith("{") and not args.file.endswith(".jsonl"):
+        documents = [(1, content)]
+    else:
+        documents = [(n, line) for n, line in enumerate(content.split("\n"), 1) if line.strip()]
+    pages: list[str] = []
+    failed = 0
+    for number, document in documents:
+        try:
+            data = json.loads(document)
+            data.pop("source", None)
+            missing = _TRIAL_KEYS - set(data)
+            if missing:
+                raise ValueError(f"no {', '.join(sorted(missing))}")
+            pages.append(render(from_dict(data), args.layout))
+        except Exception as error:  # a bad record costs that record, not the run
+            failed += 1
+            sys.stderr.write(
+                f"ctparse render: {args.file}:{number}: not a Trial record: "
+                f"{type(error).__name__}: {error}\n"
+            )
+    text = "\n".join(pages) + ("\n" if pages else "")
+    try:
+        if args.output and args.output != "-":
+            output = _Output(args.output)
+            output.stream.write(text.encode("utf-8"))
+            output.commit()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as error:
+        parser.exit(EXIT_USAGE, f"ctparse render: error: cannot write the output: {error}\n")
+    return EXIT_FAILED_PAGES if failed else EXIT_OK
 
 
 def _count(number: int, word: str) -> str:
