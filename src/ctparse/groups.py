@@ -158,7 +158,9 @@ def read_groups(
     else:
         tables = [()]
     best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], list[Token]] | None = None
-    read_lines = _Lines(groups)
+    # A labelled page says so in either section: a description line in Study Groups that
+    # names a typed intervention is then no intervention of the arm.
+    read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
     for table in tables:
         if best is not None and _table_score(table, ()) < best[0]:
             continue
@@ -192,6 +194,9 @@ _NAMED_AFTER_INTERVENTION = 0.3
 _LABELLED_WITH_TYPE = 0.5
 _ARM = -1.0
 _MAX_DESCRIPTION_LINES = 40
+_MAX_LABELLED_LINES = 2000
+# Any reading that places every line beats one that leaves a line over.
+_STRAY = -1000.0
 
 
 def _table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
@@ -221,7 +226,7 @@ def _label_like(line: str, limit: int = 60) -> bool:
 class _Lines:
     """What the arm reader asks of each Study Groups line, worked out once per section."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], *, labelled: bool) -> None:
         self.tokens = tokens
         self.kinds = [t.type for t in tokens] + [None]
         self.text = [_line(t) for t in tokens]
@@ -232,7 +237,7 @@ class _Lines:
         self.shorts_before = [0]
         for short in self.short:
             self.shorts_before.append(self.shorts_before[-1] + short)
-        self.labelled = any(kind != _TEXT for kind in self.kinds[:-1])
+        self.labelled = labelled
 
 
 class _ArmReader:
@@ -312,7 +317,7 @@ class _ArmReader:
         plan: list[tuple[int, int, int, int] | None] = [None] * (n + 1)
         for i in range(n - 1, -1, -1):
             if kinds[i] != _TEXT:
-                best[i] = best[i + 1] + _DUPLICATE  # a stray typed line: skipped, reported
+                best[i] = best[i + 1] + _STRAY  # a typed line left over: skipped, reported
                 continue
             best[i] = float("-inf")
             label = lines.folded[i]
@@ -342,7 +347,10 @@ class _ArmReader:
                     named = named or name in label or label in name
                     count += 1
                     end = block
-                if description_end - i > _MAX_DESCRIPTION_LINES or kinds[description_end] != _TEXT:
+                if kinds[description_end] != _TEXT or description_end - i > (
+                    # A labelled page ends each description at a type line.
+                    _MAX_LABELLED_LINES if lines.labelled else _MAX_DESCRIPTION_LINES
+                ):
                     break
                 description_end += 1
         arms, stray = self._arms(plan)

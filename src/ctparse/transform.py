@@ -220,7 +220,7 @@ class PageTransformer(Transformer[Token, Page]):
             type=None
             if kind_value is None or kind_value.endswith(": -")
             else IdentifierType(kind_value[17:]),
-            source=None if source_value is None else source_value[19:].strip() or None,
+            source=_identifier_source(source_value),
         )
 
     # -- sections: the heading token, then the section's items
@@ -243,6 +243,12 @@ class PageTransformer(Transformer[Token, Page]):
     countries = _section_rule("countries")
     identifiers = _section_rule("identifiers")
     more_related_trials = _section_rule("more_related_trials")
+
+
+def _identifier_source(value: str | None) -> str | None:
+    # "-" stands for no source, as it does for no type.
+    source = None if value is None else value[19:].strip()
+    return None if source in (None, "", "-") else source
 
 
 def _date(value: str) -> datetime.date | None:
@@ -270,7 +276,8 @@ def _location(facility: str, place: str | None) -> Location:
     """``City, State, Country`` (state optional); a city may not itself hold ``, ``."""
     if place is None:
         return Location(facility=facility)
-    parts = [part.strip() for part in place.split(", ")]
+    # Split at ", " exactly: a city may hold ", " itself, spaces and all.
+    parts = place.split(", ")
     if len(parts) > 1 and f"{parts[-2]}, {parts[-1]}" in _COMMA_COUNTRIES:
         parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
     if len(parts) == 1:
