@@ -218,7 +218,9 @@ class _Pool:
         )
 
     def _restart(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        # A broken pool is not waited for: its bookkeeping thread can hang on the dead
+        # worker's pipe (CPython 3.11), and its work is sent again anyway.
+        self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor = self._start()
 
     def submit(self, chunk: list[_Item]) -> Future[list[Outcome]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 
 from .errors import ParseError
 from .model import Trial
@@ -21,12 +22,25 @@ def read_page(path: str | os.PathLike[str]) -> str:
     with open(name, "rb") as handle:
         data = handle.read()
     if name.endswith(".gz"):
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise ParseError(
+                f"the file is not valid gzip ({error}): expected gzip-compressed page text",
+                1,
+                1,
+            ) from None
     return decode(data)
 
 
 def decode(data: bytes) -> str:
     """UTF-8 text of ``data``; a BOM is dropped, anything else that is not UTF-8 is refused."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ParseError(
+            "the file is UTF-32 (it starts with a UTF-32 byte order mark): expected UTF-8 text",
+            1,
+            1,
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(
             "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
@@ -36,8 +50,10 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        start = data.rfind(b"\n", 0, error.start) + 1
-        line = data.count(b"\n", 0, error.start) + 1
+        # Lines as parse counts them: \r\n, \r and \n all end one.
+        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        start = error.start - (len(before) - before.rfind(b"\n") - 1)
         column = len(data[start : error.start].decode("utf-8", "replace")) + 1
         raise ParseError(
             f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "

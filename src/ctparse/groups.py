@@ -96,9 +96,12 @@ def _segment(
             score = 0.99 + name_score(lines[s]) + best[s + 2]
             if score > best[s]:
                 best[s], step[s] = score, 2
-        live = positions.get(lines[s], [])
+        # Bounded, as no real page repeats a name in hundreds of arms or describes an
+        # intervention in more lines than an arm's description may have.
+        live = positions.get(lines[s], [])[:_MAX_REPEATS]
         length = 1
-        while live and s + length < n:
+        short_lines = 0
+        while live and s + length < n and length <= _MAX_DESCRIPTION_LINES:
             following = lines[s + length]
             if strict and before.get(following) != {lines[s + length - 1]}:
                 break
@@ -110,9 +113,8 @@ def _segment(
             length += 1
             if not live:
                 break
-            described = lines[s + 1 : s + length]
-            score = length - 0.01 + name_score(lines[s]) + best[s + length]
-            score -= 0.5 * sum(_label_like(line) for line in described)
+            short_lines += _label_like(following)
+            score = length - 0.01 + name_score(lines[s]) + best[s + length] - 0.5 * short_lines
             if score > best[s]:
                 best[s], step[s] = score, length
     runs = []
@@ -195,6 +197,9 @@ _LABELLED_WITH_TYPE = 0.5
 _ARM = -1.0
 _MAX_DESCRIPTION_LINES = 40
 _MAX_LABELLED_LINES = 2000
+_MAX_INTERVENTIONS = 60
+_MAX_REPEATS = 64
+_LARGE_SECTION = 2000
 # Any reading that places every line beats one that leaves a line over.
 _STRAY = -1000.0
 
@@ -315,6 +320,11 @@ class _ArmReader:
         best = [0.0] * (n + 1)
         # For each start: (description end, after the type line, arm end, number of blocks).
         plan: list[tuple[int, int, int, int] | None] = [None] * (n + 1)
+        # A labelled page ends each description at a type line; a huge section (no real
+        # page has one) is read with short descriptions, to stay linear.
+        limit = _MAX_LABELLED_LINES if lines.labelled else _MAX_DESCRIPTION_LINES
+        if n > _LARGE_SECTION:
+            limit = 3
         for i in range(n - 1, -1, -1):
             if kinds[i] != _TEXT:
                 best[i] = best[i + 1] + _STRAY  # a typed line left over: skipped, reported
@@ -339,7 +349,7 @@ class _ArmReader:
                     if score > best[i]:
                         best[i], plan[i] = score, (description_end, after, end, count)
                     block = self.block[end]
-                    if block is None:
+                    if block is None or count == _MAX_INTERVENTIONS:
                         break
                     name = lines.folded[end]
                     duplicates += name in seen
@@ -347,10 +357,7 @@ class _ArmReader:
                     named = named or name in label or label in name
                     count += 1
                     end = block
-                if kinds[description_end] != _TEXT or description_end - i > (
-                    # A labelled page ends each description at a type line.
-                    _MAX_LABELLED_LINES if lines.labelled else _MAX_DESCRIPTION_LINES
-                ):
+                if kinds[description_end] != _TEXT or description_end - i > limit:
                     break
                 description_end += 1
         arms, stray = self._arms(plan)

@@ -15,6 +15,7 @@ from typing import cast
 import regex
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .errors import ParseError, describe_terminal
@@ -228,7 +229,7 @@ class _Recovery:
             name for name in _choices(parser) if name.isupper() and not name.startswith("$")
         )
         at_end = token.type == "$END"
-        line = self.source.text.count("\n") if at_end else token.line or 1
+        line = self.source.text.rstrip("\n").count("\n") + 1 if at_end else token.line or 1
         section = self.section_at(line)
         found = "the end of the page" if at_end else _found(token)
         message = f"{section}: expected {_expected_words(expected)}, found {found}"
@@ -246,10 +247,6 @@ class _Recovery:
 def _choices(parser: InteractiveParser) -> set[str]:
     """The terminals the parser accepts next (lark leaves these calls untyped)."""
     return set(parser.choices())  # type: ignore[no-untyped-call]
-
-
-def _copy(parser: InteractiveParser) -> InteractiveParser:
-    return cast(InteractiveParser, parser.copy())  # type: ignore[no-untyped-call]
 
 
 def _found(token: Token) -> str:
@@ -285,22 +282,47 @@ def _bridge(parser: InteractiveParser, token: Token) -> bool:
     """Close the unfinished structure with invented tokens if that lets ``token`` in.
 
     A heading met inside a sponsor pair closes the pair; a stray line that nothing can
-    take is dropped (it is already reported).
+    take is dropped (it is already reported). Candidates are tried on the parse table
+    alone, so an error costs the same however long the page before it.
     """
+    choices = _choices(parser)
     for filler in _FILLERS:
-        if filler not in _choices(parser):
+        if filler not in choices:
             continue
-        trial = _copy(parser)
-        try:
-            trial.feed_token(_filler(filler, token))
-            if token.type not in _choices(trial):
-                trial.feed_token(_filler(_next_filler(trial), token))
-            trial.feed_token(token)
-        except (UnexpectedToken, _NoFiller):
-            continue
-        parser.parser_state = trial.parser_state
+        if _accepts(parser, (filler, token.type)):
+            sequence: tuple[str, ...] = (filler,)
+        else:
+            second = next((f for f in _FILLERS if _accepts(parser, (filler, f, token.type))), None)
+            if second is None:
+                continue
+            sequence = (filler, second)
+        for name in sequence:
+            parser.feed_token(_filler(name, token))
+        parser.feed_token(token)
         return True
     return False
+
+
+def _accepts(parser: InteractiveParser, kinds: tuple[str, ...]) -> bool:
+    """Would the parser take these terminals in turn? Walks the LALR table on a copy of the
+    state stack only: no values are built and nothing else is copied."""
+    state = parser.parser_state
+    table = state.parse_conf.states
+    stack = list(state.state_stack)
+    for kind in kinds:
+        while True:
+            step = table[stack[-1]].get(kind)
+            if step is None:
+                return False
+            action, argument = step
+            if action is Shift:
+                stack.append(argument)
+                break
+            size = len(argument.expansion)
+            if size:
+                del stack[-size:]
+            stack.append(table[stack[-1]][argument.origin.name][1])
+    return True
 
 
 class _NoFiller(Exception):

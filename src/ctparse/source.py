@@ -7,6 +7,7 @@ can be reported in the caller's own lines, and a cut-off tail is blanked, not re
 from __future__ import annotations
 
 import bisect
+import re
 
 from attrs import frozen
 
@@ -37,6 +38,12 @@ _HEADINGS = tuple(heading for heading, _ in SECTIONS)
 _SECTION_OF = {heading: heading for heading in _HEADINGS}
 _SECTION_OF.update(
     {RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"}
+)
+
+
+_TRAILING_SPACE = re.compile(r"[^\S\n]\n")
+_INDENTED_HEADING = re.compile(
+    r"^[^\S\n]+(?:" + "|".join(re.escape(h) for h in _SECTION_OF) + r")$", re.M
 )
 
 
@@ -79,7 +86,7 @@ def prepare(raw: str) -> Source:
     ends_with_newline = text.endswith("\n")
     if not ends_with_newline:
         text += "\n"
-    if not (" \n" in text or "\t\n" in text or _maybe_glued(text)):
+    if not (_TRAILING_SPACE.search(text) or _INDENTED_HEADING.search(text) or _maybe_glued(text)):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
         cut_off = _cut_off_tail(text)
         if cut_off is None:
@@ -88,7 +95,13 @@ def prepare(raw: str) -> Source:
             )
     lines = text.split("\n")
     lines.pop()
-    lines = [line.rstrip(" \t") for line in lines]
+    # Any white space at a line's end goes (a line of only \xa0 is blank), and a heading
+    # indented by the scrape is still a heading.
+    lines = [line.rstrip() for line in lines]
+    lines = [
+        line.lstrip() if line[:1].isspace() and line.lstrip() in _SECTION_OF else line
+        for line in lines
+    ]
     lines, splits, split_columns = _split_glued_headings(lines)
     cut_off = _cut_off_tail("\n".join(lines))
     if cut_off is not None:
@@ -104,13 +117,6 @@ def prepare(raw: str) -> Source:
     )
 
 
-def _next_content(lines: list[str], index: int) -> str | None:
-    for line in lines[index + 1 :]:
-        if line:
-            return line
-    return None
-
-
 def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``View full resultsBasic Information`` becomes two lines when the helper follows."""
     if not _maybe_glued("\n".join(lines)):
@@ -118,9 +124,16 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
     out: list[str] = []
     splits: list[int] = []
     columns: list[int] = []
+    # The next line that is not blank, for every line: one pass from the end.
+    following: list[str | None] = [None] * len(lines)
+    ahead: str | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = ahead
+        if lines[index]:
+            ahead = lines[index]
     for index, line in enumerate(lines):
         heading = _glued_heading(line)
-        follower = _next_content(lines, index)
+        follower = following[index]
         if heading and follower is not None and _follows(heading, follower):
             cut = len(line) - len(heading)
             out.append(line[:cut])

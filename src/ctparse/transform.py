@@ -167,30 +167,30 @@ class PageTransformer(Transformer[Token, Page]):
 
     labelled_completion_date = completion_date
 
-    # -- Study Design: (Design field, value); a bare OTHER is placed later
-    def allocation(self, children: list[Token]) -> tuple[str, Any]:
-        return ("allocation", _enum(Allocation, children[0]))
+    # -- Study Design: (Design field, value, its line); a bare OTHER is placed later
+    def allocation(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("allocation", _enum(Allocation, children[0]), children[0])
 
-    def intervention_model(self, children: list[Token]) -> tuple[str, Any]:
-        return ("intervention_model", _enum(InterventionModel, children[0]))
+    def intervention_model(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("intervention_model", _enum(InterventionModel, children[0]), children[0])
 
-    def primary_purpose(self, children: list[Token]) -> tuple[str, Any]:
-        return ("primary_purpose", _enum(PrimaryPurpose, children[0]))
+    def primary_purpose(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("primary_purpose", _enum(PrimaryPurpose, children[0]), children[0])
 
-    def masking(self, children: list[Token]) -> tuple[str, Any]:
-        return ("masking", _enum(Masking, children[0]))
+    def masking(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("masking", _enum(Masking, children[0]), children[0])
 
-    def who_masked(self, children: list[Token]) -> tuple[str, Any]:
-        return ("who_masked", _who_masked(_value(children[0]) or ""))
+    def who_masked(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("who_masked", _who_masked(_value(children[0]) or ""), children[0])
 
-    def observational_model(self, children: list[Token]) -> tuple[str, Any]:
-        return ("observational_model", _enum(ObservationalModel, children[0]))
+    def observational_model(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("observational_model", _enum(ObservationalModel, children[0]), children[0])
 
-    def time_perspective(self, children: list[Token]) -> tuple[str, Any]:
-        return ("time_perspective", _enum(TimePerspective, children[0]))
+    def time_perspective(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("time_perspective", _enum(TimePerspective, children[0]), children[0])
 
-    def other_design(self, children: list[Token]) -> tuple[str, Any]:
-        return ("other", children[0])
+    def other_design(self, children: list[Token]) -> tuple[str, Any, Token]:
+        return ("other", children[0], children[0])
 
     # -- pairs and triples
     def related_trial(self, children: list[Token]) -> RelatedTrial | Token:
@@ -206,10 +206,6 @@ class PageTransformer(Transformer[Token, Page]):
     def person(self, children: list[Token]) -> Investigator:
         name, role = children
         return Investigator(name=_text(name), role=_enum(OfficialRole, role, "Role: "))
-
-    def location(self, children: list[Token]) -> Location:
-        facility, place = children
-        return _location(_text(facility), _value(place))
 
     def identifier(self, children: list[Token]) -> Identifier:
         ident, kind, source = children
@@ -277,7 +273,7 @@ def _location(facility: str, place: str | None) -> Location:
     if place is None:
         return Location(facility=facility)
     # Split at ", " exactly: a city may hold ", " itself, spaces and all.
-    parts = place.split(", ")
+    parts = place.strip().split(", ")
     if len(parts) > 1 and f"{parts[-2]}, {parts[-1]}" in _COMMA_COUNTRIES:
         parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
     if len(parts) == 1:
@@ -330,6 +326,11 @@ class _Builder:
 
     def problem(self, token: Token, message: str) -> None:
         self.problems.append(Problem(token.line or 1, token.column or 1, message))
+
+    def unreported(self, token: Token, message: str) -> None:
+        """Report a line unless the parser already did (a cut-off page, say)."""
+        if all(problem.line != token.line for problem in self.problems):
+            self.problem(token, message)
 
 
 def build_trial(page: Page, problems: list[Problem]) -> Trial:
@@ -388,19 +389,22 @@ def _responsible_party(section: Section, b: _Builder) -> None:
 
 def _related(section: Section, b: _Builder) -> None:
     trials = []
+    heading = SECTION_HEADINGS[section.name]
     for item in section.items:
         if isinstance(item, RelatedTrial):
             trials.append(item)
+        elif item:  # a title whose NCT number line is missing
+            b.unreported(item, f"{heading}: '{_text(item)}' has no NCT number line")
     b.fields[section.name] = tuple(trials)
 
 
 def _design(section: Section, b: _Builder) -> None:
     values: dict[str, Any] = {"other": []}
-    for name, value in section.items:
+    for name, value, token in section.items:
         if name == "other":
             values["other"].append(value)
         elif name in values:
-            b.problem(section.heading, f"Study Design: {name} given twice")
+            b.problem(token, f"Study Design: {name} given twice; this line is not used")
         elif value is not None:
             values[name] = value
     b.fields["design"] = values
@@ -481,6 +485,19 @@ def _investigators(section: Section, b: _Builder) -> None:
     b.fields["investigators"] = tuple(people)
 
 
+def _locations(section: Section, b: _Builder) -> None:
+    lines: list[Token] = list(section.items)
+    sites = [
+        _location(_text(facility), _value(place))
+        for facility, place in zip(lines[0::2], lines[1::2], strict=False)
+    ]
+    if len(lines) % 2:
+        facility = lines[-1]
+        b.unreported(facility, f"Locations: '{_text(facility)}' has no 'City, Country' line")
+        sites.append(Location(facility=_text(facility)))
+    b.fields["locations"] = tuple(sites)
+
+
 def _plain(section: Section, b: _Builder) -> None:
     b.fields[section.name] = tuple(section.items)
 
@@ -509,7 +526,7 @@ _SECTION_BUILDERS: dict[str, Callable[[Section, _Builder], None]] = {
     "sponsors": _sponsors,
     "responsible_party": _responsible_party,
     "investigators": _investigators,
-    "locations": _plain,
+    "locations": _locations,
     "countries": _list,
     "identifiers": _plain,
     "more_related_trials": _related,
