@@ -6,7 +6,6 @@ raises the first as a ``ParseError``, lenient mode returns them as diagnostics.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from importlib import resources
 from pathlib import Path
@@ -23,6 +22,7 @@ from .model import Diagnostic, Trial
 from .page import SECTIONS
 from .source import Source, prepare
 from .transform import Page, PageTransformer, Problem, build_trial
+from .transform import _date as parse_date
 
 __all__ = ["grammar_text", "parse"]
 
@@ -168,17 +168,10 @@ def _results_page(source: Source, problems: list[Problem]) -> Trial:
         elif "nct_id" not in header and (nct := _NCT_ID.fullmatch(line)):
             header["nct_id"] = nct.group(1)
         elif "last_updated" not in header and (updated := _LAST_UPDATED.fullmatch(line)):
-            header["last_updated"] = _iso_date(updated.group(1))
+            header["last_updated"] = parse_date(updated.group(1))
         else:
             problems.append(Problem(number, 1, "results page: line not read"))
     return Trial(**header)  # type: ignore[arg-type]
-
-
-def _iso_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _parse_page(source: Source, problems: list[Problem]) -> Page:
