@@ -548,12 +548,6 @@ def excuse(missing: Missing, text: str, trial: ctparse.Trial) -> str | None:
         missing.heading_line, ""
     ):
         return "repeated_structured_section"
-    if (
-        any(word in " ".join(messages.values()) for word in ("not a trial page", "text is empty"))
-        and not text.replace("\r", "\n").endswith("\n")
-        and missing.line >= [m.number for m in normalise(text)[0] if m.text][-2:][0]
-    ):
-        return "not_a_page_cut_tail"
     return None
 
 
@@ -1023,14 +1017,11 @@ def test_known_bug_repeated_structured_section() -> None:
     assert_read(page(("Sponsors", ["Acme", "INDUSTRY"]), ("Sponsors", ["Beta", "OTHER"])))
 
 
-@known_bug(
-    "on a text that is not a trial page, a last line (no newline) that is a heading or "
-    "the start of a fixed sentence is blanked as a cut-off tail and never reported"
-)
-def test_known_bug_not_a_page_cut_tail() -> None:
+def test_fixed_not_a_page_cut_tail() -> None:
+    # A last line that starts a fixed sentence is judged with the rest of the text.
     assert_read("hello\nResults pending\nThe study team")
-    with pytest.raises(ctparse.ParseError, match="cut off"):
-        ctparse.parse("Basic Information")  # now: 'the text is empty'
+    with pytest.raises(ctparse.ParseError, match=r"^Basic Information: the page is cut off"):
+        ctparse.parse("Basic Information")
 
 
 def test_fixed_whitespace_line_is_a_value() -> None:

@@ -115,13 +115,15 @@ def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Tria
 
 
 def _read(source: Source, problems: list[Problem]) -> Trial:
-    text = source.text
+    # What the text is (empty, a results page, not a page at all) is judged on all of it,
+    # the cut-off tail included: a lone heading is a page cut off, not an empty text.
+    text = source.whole_text
     if not text.strip():
         problems.append(Problem(1, 1, "the text is empty: expected a trial page"))
         return Trial()
     first_line = text.lstrip("\n").split("\n", 1)[0]
     if _RESULTS_PAGE.match(first_line):
-        return _results_page(source, problems)
+        return _results_page(text, problems)
     if not _PAGE_MARK.search(text):
         line = text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
         problems.append(
@@ -132,7 +134,7 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
                 "'Study Results' or 'Basic Information'",
             )
         )
-        _every_line(source, problems, line, "not a trial page: line not read")
+        _every_line(text, problems, line, "not a trial page: line not read")
         return Trial()
     if source.cut_off is not None:
         cut = source.cut_off
@@ -142,13 +144,13 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
     return build_trial(_parse_page(source, problems), problems)
 
 
-def _every_line(source: Source, problems: list[Problem], skip: int, message: str) -> None:
-    for number, line in enumerate(source.text.split("\n"), start=1):
+def _every_line(text: str, problems: list[Problem], skip: int, message: str) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
         if line and number != skip:
             problems.append(Problem(number, 1, message))
 
 
-def _results_page(source: Source, problems: list[Problem]) -> Trial:
+def _results_page(text: str, problems: list[Problem]) -> Trial:
     """A results page has the trial's header and nothing of a trial page: keep the header."""
     problems.append(
         Problem(
@@ -159,7 +161,7 @@ def _results_page(source: Source, problems: list[Problem]) -> Trial:
         )
     )
     header: dict[str, object] = {"has_results": True}
-    for number, line in enumerate(source.text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line:
             continue
         if number == 1:

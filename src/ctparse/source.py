@@ -65,8 +65,20 @@ class Source:
     # Column offsets of the second halves, by prepared line number.
     split_columns: tuple[int, ...] = ()
     cut_off: CutOff | None = None
+    # What the cut-off tail held before it was blanked for the grammar.
+    cut_lines: tuple[str, ...] = ()
     last_line: int = 1
     ends_with_newline: bool = True
+
+    @property
+    def whole_text(self) -> str:
+        """The prepared text with the cut-off tail put back: what the caller gave."""
+        if not self.cut_lines:
+            return self.text
+        lines = self.text.split("\n")
+        start = len(lines) - 1 - len(self.cut_lines)
+        lines[start:-1] = self.cut_lines
+        return "\n".join(lines)
 
     def position(self, line: int, column: int = 1) -> tuple[int, int]:
         """The caller's (line, column) of a position in the prepared text."""
@@ -104,7 +116,9 @@ def prepare(raw: str) -> Source:
     ]
     lines, splits, split_columns = _split_glued_headings(lines)
     cut_off = _cut_off_tail("\n".join(lines))
+    cut_lines: tuple[str, ...] = ()
     if cut_off is not None:
+        cut_lines = tuple(lines[cut_off.line - 1 :])
         for number in range(cut_off.line - 1, len(lines)):
             lines[number] = ""
     return Source(
@@ -112,6 +126,7 @@ def prepare(raw: str) -> Source:
         splits=tuple(splits),
         split_columns=tuple(split_columns),
         cut_off=cut_off,
+        cut_lines=cut_lines,
         last_line=len(lines) - len(splits),
         ends_with_newline=ends_with_newline,
     )
