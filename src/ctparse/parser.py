@@ -184,7 +184,7 @@ def _parse_page(source: Source, problems: list[Problem]) -> Page:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
         problems.append(Problem(line, 1, "the page could not be read past this line"))
-        _every_line(source, problems, line, "line not read after an unrecoverable error")
+        _every_line(source.text, problems, line, "line not read after an unrecoverable error")
         return Page(header={}, sections=())
     return page
 
