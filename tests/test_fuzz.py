@@ -544,10 +544,6 @@ def excuse(missing: Missing, text: str, trial: ctparse.Trial) -> str | None:
         or any(name not in tables for arm in trial.arms for name in arm.interventions)
     ):
         return "groups_block_without_intervention"
-    if missing.heading_line is not None and "section repeated" in messages.get(
-        missing.heading_line, ""
-    ):
-        return "repeated_structured_section"
     return None
 
 
@@ -1009,12 +1005,11 @@ def test_fixed_design_value_twice() -> None:
     assert_read(page(("Study Design", ["RANDOMIZED", "RANDOMIZED"])))
 
 
-@known_bug(
-    "a repeated section of pairs or values (Basic Information, Study Design, Sponsors, "
-    "Locations, ...) gets one diagnostic at its heading, none for its lines"
-)
-def test_known_bug_repeated_structured_section() -> None:
-    assert_read(page(("Sponsors", ["Acme", "INDUSTRY"]), ("Sponsors", ["Beta", "OTHER"])))
+def test_fixed_repeated_structured_section() -> None:
+    text = page(("Sponsors", ["Acme", "INDUSTRY"]), ("Sponsors", ["Beta", "OTHER"]))
+    trial = assert_read(text)
+    assert [d.line for d in trial.diagnostics] == [7, 9, 10]
+    assert trial.lead_sponsor is not None and trial.lead_sponsor.name == "Acme"
 
 
 def test_fixed_not_a_page_cut_tail() -> None:

@@ -141,7 +141,7 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
         problems.append(
             Problem(cut.line, 1, f"{cut.section}: the page is cut off after this heading")
         )
-    return build_trial(_parse_page(source, problems), problems)
+    return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
 
 
 def _every_line(text: str, problems: list[Problem], skip: int, message: str) -> None:

@@ -333,8 +333,12 @@ class _Builder:
             self.problem(token, message)
 
 
-def build_trial(page: Page, problems: list[Problem]) -> Trial:
-    """Assemble the sections of a page into a Trial, adding what it could not place."""
+def build_trial(page: Page, problems: list[Problem], lines: Sequence[str] = ()) -> Trial:
+    """Assemble the sections of a page into a Trial, adding what it could not place.
+
+    ``lines`` are the lines of the text parsed, to speak of every line of a section that is
+    not used (a repeated one).
+    """
     builder = _Builder(fields=dict(page.header), problems=problems)
     updated = builder.fields.pop("last_updated", None)
     if updated:
@@ -343,12 +347,15 @@ def build_trial(page: Page, problems: list[Problem]) -> Trial:
             builder.problem(updated, f"page header: '{_text(updated)}' is not a real date")
     seen: dict[str, Section] = {}
     last = -1
-    for section in page.sections:
+    for index, section in enumerate(page.sections):
         heading = SECTION_HEADINGS[section.name]
         if section.name in seen:
             builder.problem(section.heading, f"{heading}: section repeated; its lines are not used")
-            for token in token_lines(section.items):
-                builder.problem(token, f"{heading}: line in a repeated section not used")
+            following = page.sections[index + 1 : index + 2]
+            end = following[0].heading.line if following else len(lines) + 1
+            _unused_lines(
+                builder, section, end, lines, f"{heading}: line in a repeated section not used"
+            )
             continue
         if _ORDER[section.name] < last:
             builder.problem(section.heading, f"{heading}: section out of page order")
@@ -360,6 +367,22 @@ def build_trial(page: Page, problems: list[Problem]) -> Trial:
     _groups(seen.get("study_groups"), seen.get("interventions"), builder)
     _place_other_design(builder)
     return Trial(**builder.fields)
+
+
+def _unused_lines(
+    b: _Builder, section: Section, end: int, lines: Sequence[str], message: str
+) -> None:
+    """One problem for each line of ``section`` (between its heading and line ``end``) that
+    has none yet; the section's items may be model objects that no longer know their lines."""
+    if not lines:
+        for token in token_lines(section.items):
+            b.problem(token, message)
+        return
+    reported = {problem.line for problem in b.problems}
+    start = section.heading.end_line or section.heading.line or 1
+    for number in range(start, min(end, len(lines) + 1)):
+        if lines[number - 1].strip() and number not in reported:
+            b.problems.append(Problem(number, 1, message))
 
 
 def _results(section: Section, b: _Builder) -> None:
