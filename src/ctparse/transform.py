@@ -352,7 +352,7 @@ def build_trial(page: Page, problems: list[Problem], lines: Sequence[str] = ()) 
         if section.name in seen:
             builder.problem(section.heading, f"{heading}: section repeated; its lines are not used")
             following = page.sections[index + 1 : index + 2]
-            end = following[0].heading.line if following else len(lines) + 1
+            end = (following[0].heading.line if following else None) or len(lines) + 1
             _unused_lines(
                 builder, section, end, lines, f"{heading}: line in a repeated section not used"
             )
