@@ -432,7 +432,7 @@ class Missing:
 def unaccounted(text: str, trial: ctparse.Trial) -> list[Missing]:
     """The non-blank lines of ``text`` that are neither in ``trial`` nor diagnosed nor
     fixed furniture of the section they stand in."""
-    lines, ends_with_newline = normalise(text)
+    lines, _ = normalise(text)
     record = ctparse.to_dict(trial)
     diagnosed = {d.line for d in trial.diagnostics}
     pools = {section: held(record, fields) for section, fields in SECTION_FIELDS.items()}
@@ -457,8 +457,7 @@ def unaccounted(text: str, trial: ctparse.Trial) -> list[Missing]:
             first_text = False
             continue
         if (
-            not ends_with_newline
-            and position == len(content) - 1
+            position == len(content) - 1
             and position > 0
             and lines[content[position - 1]].number in diagnosed
             and any(
@@ -466,7 +465,7 @@ def unaccounted(text: str, trial: ctparse.Trial) -> list[Missing]:
                 for f in FOLLOWERS.get(lines[content[position - 1]].text, ())
             )
         ):
-            continue  # cut inside a fixed line: reported at the line before
+            continue  # cut inside a fixed line (newline or not): reported at the line before
         needs = _needs(section, line.text, first_text)
         first_text = False
         if needs is None:
@@ -554,9 +553,6 @@ def excuse_phantoms(text: str, trial: ctparse.Trial) -> str | None:
     lines, _ = normalise(text)
     if any(line.text and not line.text.strip() for line in lines):
         return "whitespace_line_is_a_value"
-    blank_ids = sum(not ident.id for ident in trial.identifiers)
-    if blank_ids and len(phantoms(trial)) == blank_ids:
-        return "recovery_invents_identifier"
     return None
 
 
@@ -1025,11 +1021,7 @@ def test_fixed_whitespace_line_is_a_value() -> None:
     ctparse.parse(page(("Basic Information", ["COMPLETED"]), (" Conditions", ["Asthma"])))
 
 
-@known_bug(
-    "error recovery invents an identifier with an empty id (a filler token) and gives "
-    "it the source of the real one"
-)
-def test_known_bug_recovery_invents_identifier() -> None:
+def test_fixed_recovery_invents_identifier() -> None:
     text = page(
         (
             "Other Identifiers",

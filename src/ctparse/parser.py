@@ -277,8 +277,11 @@ def _bridge(parser: InteractiveParser, token: Token) -> bool:
     """Close the unfinished structure with invented tokens if that lets ``token`` in.
 
     A heading met inside a sponsor pair closes the pair; a stray line that nothing can
-    take is dropped (it is already reported). Candidates are tried on the parse table
-    alone, so an error costs the same however long the page before it.
+    take is dropped (it is already reported). An invented free-text line never opens a
+    new record after closing the last one: that record would be a phantom that takes the
+    real lines meant for the one before (a second ``Identifier Type`` line is dropped, not
+    read as the start of an identifier with no id). Candidates are tried on the parse
+    table alone, so an error costs the same however long the page before it.
     """
     choices = _choices(parser)
     for filler in _FILLERS:
@@ -287,7 +290,10 @@ def _bridge(parser: InteractiveParser, token: Token) -> bool:
         if _accepts(parser, (filler, token.type)):
             sequence: tuple[str, ...] = (filler,)
         else:
-            second = next((f for f in _FILLERS if _accepts(parser, (filler, f, token.type))), None)
+            second = next(
+                (f for f in _FILLERS if f != "TEXT" and _accepts(parser, (filler, f, token.type))),
+                None,
+            )
             if second is None:
                 continue
             sequence = (filler, second)
