@@ -509,58 +509,17 @@ def phantoms(trial: ctparse.Trial) -> list[str]:
     return found
 
 
-# ------------------------------------------------------------------ known bugs
+# ------------------------------------------------------------------ found bugs
 #
-# Each known bug of the library has a strict-xfail test with a minimal page below
-# (``test_known_bug_*``); the properties excuse exactly the lines that bug explains, so that
-# they keep catching everything else. Once a bug is fixed its test passes (XPASS fails the
-# run): then drop its ``xfail`` and its excuse. ``CTPARSE_FUZZ_NO_EXCUSES=1`` turns the
-# excuses off.
-
-EXCUSES = not os.environ.get("CTPARSE_FUZZ_NO_EXCUSES")
-FIXED_LINES = set(HEADINGS) | HELPERS
-
-
-def _location_texts(trial: ctparse.Trial) -> set[str]:
-    texts = set()
-    for site in trial.locations:
-        place = [p for p in (site.city, site.state, site.country) if p is not None]
-        texts.update(t for t in (site.facility, ", ".join(place)) if t)
-        texts.update(place)
-    return texts
-
-
-def excuse(missing: Missing, text: str, trial: ctparse.Trial) -> str | None:
-    """The known bug that explains a line left unaccounted, if any."""
-    if not EXCUSES:
-        return None
-    messages: dict[int, str] = {}
-    for diagnostic in trial.diagnostics:
-        messages[diagnostic.line] = messages.get(diagnostic.line, "") + diagnostic.message + "; "
-    tables = {item.name for item in trial.interventions}
-    if missing.section == "Study Groups" and (
-        missing.text.startswith("Intervention Type ")
-        or any(name not in tables for arm in trial.arms for name in arm.interventions)
-    ):
-        return "groups_block_without_intervention"
-    return None
-
-
-def excuse_phantoms(text: str, trial: ctparse.Trial) -> str | None:
-    """The known bug that explains blank values in the Trial, if any."""
-    if not EXCUSES:
-        return None
-    lines, _ = normalise(text)
-    if any(line.text and not line.text.strip() for line in lines):
-        return "whitespace_line_is_a_value"
-    return None
+# Each bug the properties found has a test with a minimal page below
+# (``test_fixed_*``), so that it stays fixed.
 
 
 def check_accounted(text: str, trial: ctparse.Trial) -> None:
-    missing = [m for m in unaccounted(text, trial) if excuse(m, text, trial) is None]
+    missing = unaccounted(text, trial)
     assert not missing, (missing, trial.diagnostics)
     blank = phantoms(trial)
-    assert not blank or excuse_phantoms(text, trial), blank
+    assert not blank, blank
 
 
 # ------------------------------------------------------------------ mutations
@@ -954,24 +913,18 @@ def assert_read(text: str) -> ctparse.Trial:
     return trial
 
 
-def known_bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@known_bug(
-    "a Study Groups intervention block whose name the Interventions section lacks "
-    "(or with no Interventions section) loses its type and description lines"
-)
-def test_known_bug_groups_block_without_intervention() -> None:
-    # Also: an 'Intervention Type' line in Study Groups is never checked against the
-    # Interventions section; one that contradicts it is dropped without a word.
-    assert_read(
+def test_fixed_groups_block_without_intervention() -> None:
+    # An 'Intervention Type' line in Study Groups that contradicts Interventions is reported.
+    trial = assert_read(
         page(
             ("Study Groups", ["Arm A", "Drug X", "Intervention Type DEVICE", "Given daily."]),
             ("Interventions", ["Drug X", "Intervention Type DRUG", "Given daily."]),
         )
     )
-    assert_read(
+    assert [d.line for d in trial.diagnostics] == [7]
+    assert "differs from the Interventions section (DRUG)" in trial.diagnostics[0].message
+    # With no Interventions section, the block in Study Groups is the intervention.
+    trial = assert_read(
         page(
             (
                 "Study Groups",
@@ -985,6 +938,12 @@ def test_known_bug_groups_block_without_intervention() -> None:
             )
         )
     )
+    assert trial.interventions == (
+        ctparse.Intervention(
+            name="Drug X", type=ctparse.InterventionType.DRUG, description="Given daily."
+        ),
+    )
+    assert trial.arms[0].interventions == ("Drug X",)
 
 
 def test_fixed_location_without_place() -> None:

@@ -159,21 +159,69 @@ def read_groups(
         tables.sort(key=lambda table: -_table_score(table, ()))
     else:
         tables = [()]
-    best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], list[Token]] | None = None
+    best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], _ArmReader] | None = None
     # A labelled page says so in either section: a description line in Study Groups that
     # names a typed intervention is then no intervention of the arm.
     read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
     for table in tables:
         if best is not None and _table_score(table, ()) < best[0]:
             continue
-        arms, stray, score = _ArmReader(read_lines, table).read()
+        reader = _ArmReader(read_lines, table)
+        arms, score = reader.read()
         score += _table_score(table, arms)
         if best is None or score > best[0]:
-            best = (score, arms, table, stray)
+            best = (score, arms, table, reader)
     assert best is not None
-    for token in best[3]:
+    _, arms, table, reader = best
+    for token in reader.stray:
         report(token, f"Study Groups: '{_line(token)}' stands where an arm label belongs")
-    return best[1], best[2]
+    return arms, table + _check_blocks(read_lines, reader.blocks, table, report)
+
+
+def _check_blocks(
+    lines: _Lines,
+    blocks: Sequence[tuple[int, int]],
+    table: Sequence[Intervention],
+    report: Report,
+) -> tuple[Intervention, ...]:
+    """Hold each arm's intervention block against the Interventions section.
+
+    A block says what the section says, or it is reported line by line; a block whose name
+    the section lacks (or a page without the section) is an intervention of its own, so its
+    type and description are kept, not lost.
+    """
+    known: dict[str, list[Intervention]] = {}
+    for item in table:
+        known.setdefault(item.name, []).append(item)  # names may repeat
+    extra: dict[str, Intervention] = {}
+    for start, end in blocks:
+        name = lines.text[start]
+        typed = start + 1 < end and lines.kinds[start + 1] == _INTERVENTION_TYPE
+        first = start + 2 if typed else start + 1
+        kind = (
+            InterventionType(lines.text[start + 1].removeprefix("Intervention Type "))
+            if typed
+            else None
+        )
+        description = _joined(lines.text[first:end])
+        listed = known.get(name) or ([extra[name]] if name in extra else [])
+        if not listed:
+            extra[name] = Intervention(name=name, type=kind, description=description)
+            continue
+        if kind is not None and all(kind != item.type for item in listed):
+            report(
+                lines.tokens[start + 1],
+                f"Study Groups: '{lines.text[start + 1]}' for '{name}' differs from the "
+                f"Interventions section ({listed[0].type or 'no type'})",
+            )
+        if first < end and all(description != item.description for item in listed):
+            for token in lines.tokens[first:end]:
+                report(
+                    token,
+                    f"Study Groups: description line of '{name}' differs from the "
+                    "Interventions section",
+                )
+    return tuple(extra.values())
 
 
 # Scores are rough log-odds from the 400 registry records: how much rarer a reading makes
@@ -262,6 +310,10 @@ class _ArmReader:
         n = len(lines.text)
         self.is_name = [line in self.by_name for line in lines.text] + [False]
         self.block = [self._block_end(i) for i in range(n)] + [None]
+        # Filled by ``read``: lines left over, and the (start, end) of each intervention
+        # block the arms read.
+        self.stray: list[Token] = []
+        self.blocks: list[tuple[int, int]] = []
 
     def _block_end(self, i: int) -> int | None:
         """Where the intervention block starting at ``i`` ends; ``None`` if none starts."""
@@ -287,6 +339,8 @@ class _ArmReader:
             and lines.plain[j:end] == expected
         ):
             return end
+        # A typed block whose description differs ends at its type line: what follows is
+        # read as what it can be (the next arm, say), not taken on trust as description.
         return j if typed or not expected else None
 
     def _header_score(self, start: int, description_end: int, typed: bool) -> float:
@@ -313,7 +367,7 @@ class _ArmReader:
             score += _LABELLED_WITH_TYPE
         return score
 
-    def read(self) -> tuple[tuple[Arm, ...], list[Token], float]:
+    def read(self) -> tuple[tuple[Arm, ...], float]:
         lines = self.lines
         kinds = lines.kinds
         n = len(lines.text)
@@ -360,15 +414,12 @@ class _ArmReader:
                 if kinds[description_end] != _TEXT or description_end - i > limit:
                     break
                 description_end += 1
-        arms, stray = self._arms(plan)
-        return arms, stray, best[0]
+        return self._arms(plan), best[0]
 
-    def _arms(
-        self, plan: list[tuple[int, int, int, int] | None]
-    ) -> tuple[tuple[Arm, ...], list[Token]]:
+    def _arms(self, plan: list[tuple[int, int, int, int] | None]) -> tuple[Arm, ...]:
         lines = self.lines
         arms: list[Arm] = []
-        stray: list[Token] = []
+        stray = self.stray
         i = 0
         while i < len(lines.text):
             step = plan[i]
@@ -381,7 +432,9 @@ class _ArmReader:
             block = after
             for _ in range(count):
                 names.append(lines.text[block])
-                block = self.block[block] or block + 1
+                block_end = self.block[block] or block + 1
+                self.blocks.append((block, block_end))
+                block = block_end
             kind = None
             if after > description_end:
                 kind = ArmGroupType(lines.text[description_end].removeprefix("Group Type "))
@@ -394,7 +447,7 @@ class _ArmReader:
                 )
             )
             i = end
-        return tuple(arms), stray
+        return tuple(arms)
 
 
 def _labelled_block_end(tokens: list[Token], i: int) -> int:

@@ -529,7 +529,7 @@ def _groups(groups: Section | None, interventions: Section | None, b: _Builder) 
     arms, table = read_groups(
         groups.items if groups else (), interventions.items if interventions else (), b.problem
     )
-    if interventions is not None:
+    if table:
         b.fields["interventions"] = table
     if groups is not None:
         b.fields["arms"] = arms
