@@ -41,10 +41,15 @@ _SECTION_OF.update(
 )
 
 
-_TRAILING_SPACE = re.compile(r"[^\S\n]\n")
-_INDENTED_HEADING = re.compile(
-    r"^[^\S\n]+(?:" + "|".join(re.escape(h) for h in _SECTION_OF) + r")$", re.M
+# The quick scans of every page look for white space at a line's end and for a heading at
+# the end of a longer line in the reversed text: the regex engine skips ahead fast only to
+# a pattern's leading literal (here the newline), which makes them several times faster
+# than the same patterns on the text itself.
+_SPACE_AFTER_NEWLINE = re.compile(r"\n[^\S\n]")
+_REVERSED_GLUED_HEADING = re.compile(
+    r"\n(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n]"
 )
+_INDENTED_LINE = re.compile(r"\n[^\S\n]+([^\n]*)")
 
 
 @frozen(kw_only=True)
@@ -98,7 +103,7 @@ def prepare(raw: str) -> Source:
     ends_with_newline = text.endswith("\n")
     if not ends_with_newline:
         text += "\n"
-    if not (_TRAILING_SPACE.search(text) or _INDENTED_HEADING.search(text) or _maybe_glued(text)):
+    if not (_trailing_space(text) or _indented_heading(text) or _maybe_glued(text)):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
         cut_off = _cut_off_tail(text)
         if cut_off is None:
@@ -132,6 +137,14 @@ def prepare(raw: str) -> Source:
     )
 
 
+def _trailing_space(text: str) -> bool:
+    return _SPACE_AFTER_NEWLINE.search(text[::-1]) is not None
+
+
+def _indented_heading(text: str) -> bool:
+    return any(match[1] in _SECTION_OF for match in _INDENTED_LINE.finditer("\n" + text))
+
+
 def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``View full resultsBasic Information`` becomes two lines when the helper follows."""
     if not _maybe_glued("\n".join(lines)):
@@ -162,14 +175,7 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
 
 def _maybe_glued(text: str) -> bool:
     """A quick scan: does any heading end a line it does not start?"""
-    for heading in _HEADINGS:
-        at = text.find(heading)
-        while at != -1:
-            end = at + len(heading)
-            if at and text[at - 1] != "\n" and (end == len(text) or text[end] == "\n"):
-                return True
-            at = text.find(heading, end)
-    return False
+    return _REVERSED_GLUED_HEADING.search("\n" + text[::-1]) is not None
 
 
 def _glued_heading(line: str) -> str | None:
