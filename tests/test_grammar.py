@@ -94,7 +94,7 @@ def test_every_heading_is_recognised_with_its_helper_sentence_only() -> None:
 
 def test_labels_and_who_masked_words_are_in_the_grammar() -> None:
     for label in (*BASIC_LABELS.values(), *DESIGN_LABELS.values()):
-        assert f'"{label}\\n"' in GRAMMAR, label
+        assert f'"{label}" _EOL' in GRAMMAR, label
     assert alternatives("WHO_MASKED") == set(WHO_MASKED_WORDS.values())
 
 

@@ -27,7 +27,7 @@ _INTERVENTION_TYPE = "INTERVENTION_TYPE"
 
 
 def _line(token: Token) -> str:
-    return str(token)[:-1].strip()
+    return str(token).strip()
 
 
 def _kind(tokens: Sequence[Token], index: int) -> str | None:

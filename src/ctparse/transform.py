@@ -104,11 +104,11 @@ class Page:
 
 def _value(token: Token) -> str | None:
     """A typed line's value; ``None`` for a token the error recovery made up."""
-    return str(token)[:-1] if token else None
+    return str(token).rstrip("\n") if token else None
 
 
 def _text(token: Token) -> str:
-    return str(token)[:-1].strip()
+    return str(token).strip()
 
 
 def _enum(kind: Callable[[str], Any], token: Token, prefix: str = "") -> Any:
@@ -116,9 +116,33 @@ def _enum(kind: Callable[[str], Any], token: Token, prefix: str = "") -> Any:
     return None if value is None else kind(value[len(prefix) :])
 
 
+# Terminals that hold a run of free lines (see the grammar); sections get them line by line.
+_RUNS = frozenset({"LINES", "CRITERIA_LINES", "GROUP_LINES", "INTERVENTION_LINES"})
+_SPLIT = _RUNS | {"NAME_LINE"}
+
+
+def _line_tokens(items: Sequence[Any]) -> tuple[Any, ...]:
+    """A section's items with each run of lines split into one TEXT token a line."""
+    if not any(isinstance(item, Token) and item.type in _SPLIT for item in items):
+        return tuple(items)
+    found: list[Any] = []
+    for item in items:
+        if not isinstance(item, Token) or item.type not in _SPLIT:
+            found.append(item)
+            continue
+        if item.type == "NAME_LINE":
+            found.append(Token.new_borrow_pos("TEXT", item, item))
+            continue
+        first = item.line or 1
+        for offset, line in enumerate(item.split("\n")):
+            if line:
+                found.append(Token("TEXT", line + "\n", line=first + offset, column=1))
+    return tuple(found)
+
+
 def _section_rule(name: str) -> Callable[[Any, list[Any]], Section]:
     def rule(self: Any, children: list[Any]) -> Section:
-        return Section(name=name, heading=children[0], items=tuple(children[1:]))
+        return Section(name=name, heading=children[0], items=_line_tokens(children[1:]))
 
     rule.__name__ = name
     return rule
@@ -138,7 +162,7 @@ class PageTransformer(Transformer[Token, Page]):
         return ("title", _text(children[0]))
 
     def nct_id(self, children: list[Token]) -> tuple[str, Any]:
-        return ("nct_id", str(children[0])[8:-1])
+        return ("nct_id", str(children[0])[8:].rstrip("\n"))
 
     def last_updated(self, children: list[Token]) -> tuple[str, Any]:
         # Kept as the token: an impossible date is reported where it stands.
@@ -342,20 +366,24 @@ def build_trial(page: Page, problems: list[Problem], lines: Sequence[str] = ()) 
     builder = _Builder(fields=dict(page.header), problems=problems)
     updated = builder.fields.pop("last_updated", None)
     if updated:
-        builder.fields["last_updated"] = _date(str(updated)[14:-1])
+        builder.fields["last_updated"] = _date(str(updated)[14:].rstrip("\n"))
         if builder.fields["last_updated"] is None:
             builder.problem(updated, f"page header: '{_text(updated)}' is not a real date")
     seen: dict[str, Section] = {}
     last = -1
+    # Lines with a problem already (from the parser), kept up to date as lines of repeated
+    # sections are reported; built once, so that many repeated sections stay linear.
+    reported: set[int] | None = None
     for index, section in enumerate(page.sections):
         heading = SECTION_HEADINGS[section.name]
         if section.name in seen:
             builder.problem(section.heading, f"{heading}: section repeated; its lines are not used")
             following = page.sections[index + 1 : index + 2]
             end = (following[0].heading.line if following else None) or len(lines) + 1
-            _unused_lines(
-                builder, section, end, lines, f"{heading}: line in a repeated section not used"
-            )
+            if reported is None:
+                reported = {problem.line for problem in builder.problems}
+            message = f"{heading}: line in a repeated section not used"
+            _unused_lines(builder, section, end, lines, reported, message)
             continue
         if _ORDER[section.name] < last:
             builder.problem(section.heading, f"{heading}: section out of page order")
@@ -370,7 +398,12 @@ def build_trial(page: Page, problems: list[Problem], lines: Sequence[str] = ()) 
 
 
 def _unused_lines(
-    b: _Builder, section: Section, end: int, lines: Sequence[str], message: str
+    b: _Builder,
+    section: Section,
+    end: int,
+    lines: Sequence[str],
+    reported: set[int],
+    message: str,
 ) -> None:
     """One problem for each line of ``section`` (between its heading and line ``end``) that
     has none yet; the section's items may be model objects that no longer know their lines."""
@@ -378,11 +411,11 @@ def _unused_lines(
         for token in token_lines(section.items):
             b.problem(token, message)
         return
-    reported = {problem.line for problem in b.problems}
     start = section.heading.end_line or section.heading.line or 1
     for number in range(start, min(end, len(lines) + 1)):
         if lines[number - 1].strip() and number not in reported:
             b.problems.append(Problem(number, 1, message))
+            reported.add(number)
 
 
 def _results(section: Section, b: _Builder) -> None:
@@ -463,7 +496,7 @@ def _eligibility(section: Section, b: _Builder) -> None:
         values["healthy_volunteers"] = items[end - 1].startswith("Yes")
         end -= 1
     if end and items[end - 1].type == "SEX":
-        values["sex"] = Sex(items[end - 1][:-1])
+        values["sex"] = Sex(items[end - 1].rstrip("\n"))
         end -= 1
     ages: list[Age] = []
     while end and items[end - 1].type == "AGE" and len(ages) < 2:
@@ -473,14 +506,14 @@ def _eligibility(section: Section, b: _Builder) -> None:
         values["min_age"] = ages[0]
     if len(ages) == 2:
         values["max_age"] = ages[1]
-    inclusion, exclusion, other = parse_criteria([str(token)[:-1] for token in items[:end]])
+    inclusion, exclusion, other = parse_criteria([str(token).rstrip("\n") for token in items[:end]])
     b.fields["eligibility"] = Eligibility(
         inclusion=inclusion, exclusion=exclusion, other=other, **values
     )
 
 
 def _age(token: Token) -> Age:
-    number, unit = str(token)[:-1].split(" ", 1)
+    number, unit = str(token).rstrip("\n").split(" ", 1)
     return Age(value=int(number), unit=_AGE_UNITS[unit.lower().removesuffix("s")])
 
 
