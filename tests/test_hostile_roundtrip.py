@@ -170,9 +170,11 @@ def carriable(text: str) -> str:
     Every reader strips a line (``str.strip``: all Unicode whitespace, U+2028 and NEL too), so
     leading and trailing whitespace cannot be carried; a line left empty is a blank line,
     which never carries meaning. Such values are stripped here, or dropped when nothing
-    is left.
+    is left. A line that reads ``NCT ID: NCT########`` starts the next page, as in a dump
+    (``parse`` and the ``ctparse`` command split there alike): no value can be one.
     """
-    return text.strip()
+    text = text.strip()
+    return "" if NCT_ID_LINE.fullmatch(text) else text
 
 
 def text_lines(*, long: bool) -> st.SearchStrategy[str]:

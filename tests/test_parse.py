@@ -6,6 +6,7 @@ import datetime
 import gzip
 from pathlib import Path
 
+import attrs
 import pytest
 
 import ctparse
@@ -131,6 +132,25 @@ def test_not_a_page_reports_every_line() -> None:
     trial = ctparse.parse("hello\n\nworld\n", lenient=True)
     assert [d.line for d in trial.diagnostics] == [1, 3]
     assert "not a trial page" in trial.diagnostics[0].message
+
+
+def test_a_dump_given_as_one_text_reads_its_first_page() -> None:
+    page = SEED_PAGE.read_text(encoding="utf-8")
+    second = page.replace("NCT05001971", "NCT05001972")
+    dump = page + "\n" + second
+    second_start = page.count("\n") + 2  # the second page's title line
+    with pytest.raises(ctparse.ParseError) as caught:
+        ctparse.parse(dump)
+    assert str(caught.value) == (
+        "a second trial page (NCT05001972) starts here: parse() reads one page; the ctparse "
+        f"command splits a file of many pages (at line {second_start}, column 1)"
+    )
+    trial = ctparse.parse(dump, lenient=True)
+    assert trial.nct_id == "NCT05001971"
+    assert attrs.evolve(trial, diagnostics=()) == ctparse.parse(page)
+    lines = [d.line for d in trial.diagnostics]
+    content = [n for n, line in enumerate(dump.split("\n"), 1) if line and n >= second_start]
+    assert lines == content  # every line of the second page, each once
 
 
 def test_glued_heading_positions_are_in_the_callers_lines() -> None:

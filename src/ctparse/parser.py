@@ -7,6 +7,7 @@ raises the first as a ``ParseError``, lenient mode returns them as diagnostics.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 from typing import cast
@@ -30,7 +31,10 @@ _HEADING_LINES = frozenset(heading for heading, _ in SECTIONS)
 _RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for (.*) \(NCT NCT\d{8}\)")
 _NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
 _LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
-_PAGE_MARK = regex.compile(r"^(?:NCT ID: NCT\d{8}|Study Results|Basic Information)$", regex.M)
+# Lines searched for from the newline before them, which the regex engine finds fast (see
+# source.py): every page pays for these scans.
+_PAGE_MARK = re.compile(r"\n(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
+_NCT_ID_LINE = re.compile(r"\nNCT ID: (NCT\d{8})\n")
 # Terminals the recovery may invent to close an unfinished structure, most useful first.
 _FILLERS = (
     "NCT_NUMBER",
@@ -88,7 +92,7 @@ def parse(text: str, *, lenient: bool = False) -> Trial:
         raise TypeError(f"parse() takes the page text as str, not {type(text).__name__}")
     source = prepare(text)
     problems: list[Problem] = []
-    trial = _read(source, problems)
+    trial = _read(source, problems, every_line=lenient)
     if not problems:
         return trial
     problems.sort(key=lambda p: (p.line, p.column))
@@ -114,7 +118,9 @@ def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Tria
     return evolve(trial, diagnostics=diagnostics)
 
 
-def _read(source: Source, problems: list[Problem]) -> Trial:
+def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -> Trial:
+    """Read the page into a Trial, adding problems; ``every_line=False`` leaves out the
+    line-by-line problems that can never come first (strict mode raises only the first)."""
     # What the text is (empty, a results page, not a page at all) is judged on all of it,
     # the cut-off tail included: a lone heading is a page cut off, not an empty text.
     text = source.whole_text
@@ -124,7 +130,7 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
     first_line = text.lstrip("\n").split("\n", 1)[0]
     if _RESULTS_PAGE.match(first_line):
         return _results_page(text, problems)
-    if not _PAGE_MARK.search(text):
+    if not _PAGE_MARK.search("\n" + text):
         line = text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
         problems.append(
             Problem(
@@ -134,8 +140,25 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
                 "'Study Results' or 'Basic Information'",
             )
         )
-        _every_line(text, problems, line, "not a trial page: line not read")
+        if every_line:
+            _every_line(text, problems, line, "not a trial page: line not read")
         return Trial()
+    second = _second_page(text)
+    if second is not None:
+        # A dump of pages given as one text: read the first page, and say where the next
+        # begins rather than report its every line as misplaced.
+        start, nct_id = second
+        problems.append(
+            Problem(
+                start,
+                1,
+                f"a second trial page ({nct_id}) starts here: parse() reads one page; "
+                "the ctparse command splits a file of many pages",
+            )
+        )
+        if every_line:
+            _every_line(text, problems, start, "line of a second page not read", after=start)
+        source = _first_page(source, start)
     if source.cut_off is not None:
         cut = source.cut_off
         problems.append(
@@ -144,10 +167,46 @@ def _read(source: Source, problems: list[Problem]) -> Trial:
     return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
 
 
-def _every_line(text: str, problems: list[Problem], skip: int, message: str) -> None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line and number != skip:
+def _every_line(
+    text: str, problems: list[Problem], skip: int, message: str, *, after: int = 0
+) -> None:
+    lines = text.split("\n")
+    for number in range(after + 1, len(lines) + 1):
+        if lines[number - 1] and number != skip:
             problems.append(Problem(number, 1, message))
+
+
+def _second_page(text: str) -> tuple[int, str] | None:
+    """Where a second page starts (its title line) and its NCT id, if the text holds one."""
+    found = _NCT_ID_LINE.finditer("\n" + text)
+    if next(found, None) is None:
+        return None
+    second = next(found, None)
+    if second is None:
+        return None
+    # The match starts at the newline before the NCT ID line.
+    nct_line = text.count("\n", 0, second.start()) + 1
+    lines = text.split("\n", nct_line)[: nct_line - 1]
+    title = nct_line - 1
+    while title > 1 and not lines[title - 1]:
+        title -= 1
+    start = title if title >= 1 and lines[title - 1] else nct_line
+    return start, second[1]
+
+
+def _first_page(source: Source, start: int) -> Source:
+    """The source cut before line ``start`` (the rest is another page)."""
+    from attrs import evolve
+
+    head = source.text.split("\n", start - 1)[: start - 1]
+    return evolve(
+        source,
+        text="\n".join(head) + "\n",
+        cut_off=None,
+        cut_lines=(),
+        last_line=start - 1,
+        ends_with_newline=True,
+    )
 
 
 def _results_page(text: str, problems: list[Problem]) -> Trial:
