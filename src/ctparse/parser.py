@@ -257,6 +257,10 @@ class _Recovery:
         self.lines = source.text.split("\n")
         self._section_line = 0
         self._section = "page header"
+        # What each parser state expects, and how to bridge to each token kind from each
+        # state stack: a page of many stray lines meets the same few again and again.
+        self._expected: dict[int, str] = {}
+        self._plans: dict[tuple[tuple[int, ...], str], tuple[str, ...] | None] = {}
 
     def section_at(self, line: int) -> str:
         """The heading a line stands under; scans forward only, as errors come in order."""
@@ -279,14 +283,18 @@ class _Recovery:
     def _unexpected(self, error: UnexpectedToken) -> None:
         token = error.token
         parser = error.interactive_parser
-        expected = sorted(
-            name for name in _choices(parser) if name.isupper() and not name.startswith("$")
-        )
+        state = parser.parser_state.position
+        expected = self._expected.get(state)
+        if expected is None:
+            names = sorted(
+                name for name in _choices(parser) if name.isupper() and not name.startswith("$")
+            )
+            expected = self._expected[state] = _expected_words(names)
         at_end = token.type == "$END"
         line = self.source.text.rstrip("\n").count("\n") + 1 if at_end else token.line or 1
         section = self.section_at(line)
         found = "the end of the page" if at_end else _found(token)
-        message = f"{section}: expected {_expected_words(expected)}, found {found}"
+        message = f"{section}: expected {expected}, found {found}"
         if at_end or (line >= len(self.lines) - 1 and not self.source.ends_with_newline):
             message += "; the page is cut off here"
         # The end of a page cut inside a line is already reported at that line.
@@ -294,8 +302,15 @@ class _Recovery:
             self.problems.append(Problem(line, 1 if at_end else token.column or 1, message))
         if at_end:
             _close(parser)
-        else:
-            _bridge(parser, token)
+            return
+        key = (tuple(parser.parser_state.state_stack), token.type)
+        if key not in self._plans:
+            self._plans[key] = _bridge_plan(parser, token.type)
+        plan = self._plans[key]
+        if plan is not None:
+            for name in plan:
+                parser.feed_token(_filler(name, token))
+            parser.feed_token(token)
 
 
 def _choices(parser: InteractiveParser) -> set[str]:
@@ -332,8 +347,9 @@ def _filler(name: str, like: Token | None) -> Token:
     return Token(name, "")
 
 
-def _bridge(parser: InteractiveParser, token: Token) -> bool:
-    """Close the unfinished structure with invented tokens if that lets ``token`` in.
+def _bridge_plan(parser: InteractiveParser, kind: str) -> tuple[str, ...] | None:
+    """The invented tokens that close the unfinished structure and let a ``kind`` token in,
+    or ``None`` to drop that token.
 
     A heading met inside a sponsor pair closes the pair; a stray line that nothing can
     take is dropped (it is already reported). An invented free-text line never opens a
@@ -346,21 +362,14 @@ def _bridge(parser: InteractiveParser, token: Token) -> bool:
     for filler in _FILLERS:
         if filler not in choices:
             continue
-        if _accepts(parser, (filler, token.type)):
-            sequence: tuple[str, ...] = (filler,)
-        else:
-            second = next(
-                (f for f in _FILLERS if f != "TEXT" and _accepts(parser, (filler, f, token.type))),
-                None,
-            )
-            if second is None:
-                continue
-            sequence = (filler, second)
-        for name in sequence:
-            parser.feed_token(_filler(name, token))
-        parser.feed_token(token)
-        return True
-    return False
+        if _accepts(parser, (filler, kind)):
+            return (filler,)
+        second = next(
+            (f for f in _FILLERS if f != "TEXT" and _accepts(parser, (filler, f, kind))), None
+        )
+        if second is not None:
+            return (filler, second)
+    return None
 
 
 def _accepts(parser: InteractiveParser, kinds: tuple[str, ...]) -> bool:
