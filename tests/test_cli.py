@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import pty
+import re
 import shutil
 import signal
 import subprocess
@@ -439,6 +440,91 @@ def test_an_interrupted_run_leaves_out_as_it_was(tmp_path: Path) -> None:
         assert stderr.decode().endswith("; out.jsonl, errors.jsonl left as before\n")
         assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old content\n"
         assert sorted(path.name for path in tmp_path.iterdir()) == ["dump.txt", "out.jsonl"]
+
+
+def test_a_killed_run_leaves_out_as_it_was(tmp_path: Path) -> None:
+    # SIGKILL cannot be caught: the temporary file stays behind, but OUT is untouched.
+    (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 4000)
+    (tmp_path / "out.jsonl").write_text("old content\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [CTPARSE, "parse", "dump.txt", "-o", "out.jsonl", "-q"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not any(path.stat().st_size for path in tmp_path.glob(".out.jsonl.*.tmp")):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.kill()
+    assert process.wait(timeout=60) == -signal.SIGKILL
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old content\n"
+    assert [path.name.startswith(".out.jsonl.") for path in tmp_path.glob(".*")] == [True]
+
+
+def _file_size_limit(limit: int) -> Any:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_stops_the_run_and_leaves_out_as_it_was(tmp_path: Path) -> None:
+    # A file size limit stands in for a full disk: writes fail with EFBIG instead of ENOSPC.
+    (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 50)
+    (tmp_path / "out.jsonl").write_text("old content\n", encoding="utf-8")
+    done = subprocess.run(
+        [CTPARSE, "parse", "dump.txt", "-o", "out.jsonl", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=_file_size_limit(50_000),
+    )
+    assert done.returncode == 3
+    # How many pages were read before the write failed depends on buffering.
+    assert re.fullmatch(
+        r"ctparse: cannot write out\.jsonl \(File too large\); stopped after \d+ pages; "
+        r"out\.jsonl left as before\n",
+        done.stderr.decode(),
+    )
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old content\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dump.txt", "out.jsonl"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 3)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [CTPARSE, "parse", "dump.txt"], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE
+        )
+    assert done.returncode == 3
+    assert done.stderr.decode().startswith(
+        "ctparse: cannot write standard output (No space left on device); stopped after "
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs /proc")
+def test_unreadable_input_and_unwritable_out_are_reported(tmp_path: Path) -> None:
+    # Reading /proc/self/mem from its start fails with EIO, whoever runs the test.
+    result = run("parse", "/proc/self/mem", "-q", cwd=tmp_path)
+    assert result.status == 1
+    [error] = [json.loads(line) for line in result.stderr.splitlines()]
+    assert error == {
+        "source": {"path": "/proc/self/mem", "line": 1},
+        "line": 1,
+        "column": 1,
+        "message": "the file could not be read to the end (Input/output error): the pages "
+        "from this line on are lost",
+    }
+    shutil.copy(FULL, tmp_path / "page.txt")
+    result = run("parse", "page.txt", "-o", "/proc/out.jsonl", cwd=tmp_path)
+    assert result.status == 2
+    assert result.stderr == (
+        "ctparse parse: error: cannot write /proc/out.jsonl: No such file or directory\n"
+    )
 
 
 def test_a_named_pipe_as_out_is_written_not_replaced(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ __all__ = ["Outcome", "main", "parse_page"]
 EXIT_OK = 0
 EXIT_FAILED_PAGES = 1
 EXIT_USAGE = 2
+EXIT_WRITE_FAILED = 3
 
 # Pages handed to a worker at a time, and how many such chunks each worker may have queued.
 _CHUNK_PAGES = 32
@@ -337,6 +338,39 @@ def _total_bytes(paths: Sequence[str]) -> int | None:
 # ---------------------------------------------------------------- outputs
 
 
+class _WriteFailed(Exception):
+    """Writing an output failed (a full disk, a file size limit, a device error)."""
+
+    def __init__(self, target: str, error: OSError) -> None:
+        super().__init__(target, error)
+        self.target = target
+        self.reason = error.strerror or str(error)
+
+
+class _Target:
+    """An output stream that names itself when a write to it fails."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.stream.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _WriteFailed(self.name, error) from error
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _WriteFailed(self.name, error) from error
+
+
 class _Output:
     """A file written under a temporary name in its directory and renamed when complete, so
     the named file is only ever the previous one or the finished one.
@@ -357,7 +391,22 @@ class _Output:
         )
         self.stream = os.fdopen(descriptor, "wb")
 
+    @property
+    def replaces(self) -> bool:
+        """Whether the file is written aside and renamed (not a device or pipe)."""
+        return self._temporary is not None
+
+    @property
+    def target(self) -> _Target:
+        return _Target(self.stream, self.path)
+
     def commit(self) -> None:
+        try:
+            self._finish()
+        except OSError as error:
+            raise _WriteFailed(self.path, error) from error
+
+    def _finish(self) -> None:
         self.stream.flush()
         if self._temporary is None:
             self.stream.close()
@@ -375,7 +424,10 @@ class _Output:
         os.replace(self._temporary, self.path)
 
     def discard(self) -> None:
-        self.stream.close()
+        # Closing flushes what is buffered, which fails again on a full disk: the file goes
+        # anyway.
+        with contextlib.suppress(OSError):
+            self.stream.close()
         if self._temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._temporary)
@@ -385,7 +437,7 @@ class _Records:
     """Writes records as JSON Lines, as a JSON array, or (one page in, to standard output,
     no ``--format``) as the pretty-printed Trial alone."""
 
-    def __init__(self, stream: BinaryIO, form: str) -> None:
+    def __init__(self, stream: _Target, form: str) -> None:
         self._stream = stream
         self._form = form  # "auto" until the second page decides it, "json" or "jsonl"
         self._held: str | None = None
@@ -636,13 +688,15 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     except OSError as error:
         for file in files:
             file.discard()
-        usage(f"cannot write the output: {error}")
+        target = output if output and not files else args.errors
+        usage(f"cannot write {target}: {error.strerror or error}")
     show_progress = not args.quiet and stderr.isatty()
     progress = _Progress(stderr, show_progress, _total_bytes(paths) if show_progress else None)
     records = _Records(
-        out_file.stream if out_file else sys.stdout.buffer,
+        out_file.target if out_file else _Target(sys.stdout.buffer, "standard output"),
         args.format or ("auto" if out_file is None else "jsonl"),
     )
+    error_target = error_file.target if error_file else _Target(stderr, "standard error")
 
     def empty(directory: str) -> None:
         # Most likely a wrong path or suffix: say so rather than report 0 pages silently.
@@ -665,12 +719,11 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
                 if not outcome.ok:
                     errors += 1
                     line = outcome.json.encode("utf-8") + b"\n"
-                    if error_file:
-                        error_file.stream.write(line)
-                    else:
+                    if not error_file:
                         progress.clear()
-                        stderr.write(line)
-                        stderr.flush()
+                    error_target.write(line)
+                    if not error_file:
+                        error_target.flush()
                 elif outcome.diagnostics:
                     diagnosed += 1
                 records.page(outcome)
@@ -682,13 +735,26 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         for file in files:
             file.discard()
         progress.clear()
-        kept = ", ".join(file.path for file in files)
+        kept = ", ".join(file.path for file in files if file.replaces)
         stderr.write(
             f"ctparse: interrupted after {_count(pages, 'page')}"
             f"{f'; {kept} left as before' if kept else ''}\n".encode()
         )
         signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
         return 128 + signum
+    except _WriteFailed as failed:
+        for file in files:
+            file.discard()
+        progress.clear()
+        kept = ", ".join(file.path for file in files if file.replaces)
+        stderr.write(
+            f"ctparse: cannot write {failed.target} ({failed.reason}); stopped after "
+            f"{_count(pages, 'page')}{f'; {kept} left as before' if kept else ''}\n".encode(
+                "utf-8", "replace"
+            )
+        )
+        stderr.flush()
+        return EXIT_WRITE_FAILED
     except BrokenPipeError:
         # The reader of stdout went away (``| head``): stop quietly.
         for file in files:
