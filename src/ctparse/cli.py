@@ -220,8 +220,16 @@ class _Pool:
 
     def _restart(self) -> None:
         # A broken pool is not waited for: its bookkeeping thread can hang on the dead
-        # worker's pipe (CPython 3.11), and its work is sent again anyway.
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        # worker's pipe (CPython 3.11), and its work is sent again anyway. Its live workers
+        # are stopped: one blocked writing a result that nobody reads any more would keep
+        # the process from exiting, as Python joins every pool at exit. (There is no public
+        # way to reach them before Python 3.14's ``terminate_workers``.)
+        old = self._executor
+        workers = list((getattr(old, "_processes", None) or {}).values())
+        old.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
         self._executor = self._start()
 
     def submit(self, chunk: list[_Item]) -> Future[list[Outcome]]:
