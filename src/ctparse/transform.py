@@ -136,8 +136,21 @@ def _line_tokens(items: Sequence[Any]) -> tuple[Any, ...]:
         first = item.line or 1
         for offset, line in enumerate(item.split("\n")):
             if line:
-                found.append(Token("TEXT", line + "\n", line=first + offset, column=1))
+                found.append(_text_token(line + "\n", first + offset))
     return tuple(found)
+
+
+def _text_token(value: str, line: int) -> Token:
+    """A TEXT token for one line of a run. Built directly: ``Token(...)`` sorts out its
+    keyword arguments on every call, which costs more than the rest of reading a line, and
+    a page holds a hundred such lines."""
+    token = str.__new__(Token, value)
+    token.type = "TEXT"
+    token.value = value
+    token.line = token.end_line = line
+    token.column = 1
+    token.start_pos = token.end_column = token.end_pos = None
+    return token
 
 
 def _section_rule(name: str) -> Callable[[Any, list[Any]], Section]:
