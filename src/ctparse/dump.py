@@ -195,6 +195,27 @@ class Splitter:
         self._emitted = self._emitted or bool(done)
         return done
 
+    def feed_lines(self, pieces: list[bytes]) -> list[tuple[int, int, int, bytes]]:
+        """``feed`` for many pieces. Most lines of a page (past its header, whole, nothing
+        a page could start with) are only kept: the splitter runs in the parent process,
+        ahead of every worker, so this loop is what the command's throughput rests on."""
+        done: list[tuple[int, int, int, bytes]] = []
+        for piece in pieces:
+            if (
+                self._body is not None
+                and not self._continued
+                and piece.endswith(b"\n")
+                and self._size + len(piece) <= MAX_PAGE_BYTES
+                and _plain(text := piece.rstrip(b"\r\n").rstrip(b" \t"))
+            ):
+                self._lines.append(_Line(piece, self._line, text, 0))
+                self._size += len(piece)
+                self._position += len(piece)
+                self._line += 1
+            else:
+                done.extend(self.feed(piece))
+        return done
+
     def finish(self) -> list[tuple[int, int, int, bytes]]:
         """The last page. A stream with no content at all is one (empty or blank) page."""
         data = b"".join(line.piece for line in self._lines)
@@ -302,6 +323,15 @@ class Splitter:
         return page
 
 
+def _plain(text: bytes) -> bool:
+    """A line that is none of what ``_split_point`` looks for, nor begins with a BOM."""
+    return not (
+        text.startswith((b"NCT ID: ", _BOM))
+        or _RESULTS_TITLE in text
+        or text in _RESULTS_FOLLOWERS
+    )
+
+
 def _starts_title(byte: int) -> bool:
     """Whether a title may start with this byte: a capital, a digit, an opening quote or
     bracket, or the first byte of a non-ASCII character."""
@@ -333,8 +363,8 @@ def split_pages(data: bytes) -> list[tuple[int, int, int, bytes]]:
     """``(line, column, offset, data)`` of each page in ``data``."""
     splitter = Splitter()
     pages: list[tuple[int, int, int, bytes]] = []
-    for piece in _pieces(_reader(data)):
-        pages.extend(splitter.feed(piece))
+    for pieces in _pieces(_reader(data)):
+        pages.extend(splitter.feed_lines(pieces))
     pages.extend(splitter.finish())
     return pages
 
@@ -351,8 +381,9 @@ def _reader(data: bytes) -> Callable[[int], bytes]:
     return read
 
 
-def _pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[bytes]:
-    """The stream's lines with their line breaks, in pieces of at most ``_PIECE`` bytes."""
+def _pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[list[bytes]]:
+    """The stream's lines with their line breaks, in pieces of at most ``_PIECE`` bytes,
+    a chunk's worth at a time."""
     rest = first
     while True:
         chunk = read(_CHUNK)
@@ -362,13 +393,14 @@ def _pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[bytes]
         last = lines[-1]
         # A line without its break, or a ``\r`` that may be the first half of ``\r\n``.
         rest = b"" if last.endswith(b"\n") else lines.pop()
-        yield from lines
+        if lines:
+            yield lines
         if len(rest) > _PIECE:
             keep = 1 if rest.endswith(b"\r") else 0
-            yield rest[: len(rest) - keep]
+            yield [rest[: len(rest) - keep]]
             rest = rest[len(rest) - keep :]
     if rest:
-        yield from rest.splitlines(keepends=True)
+        yield rest.splitlines(keepends=True)
 
 
 def page_files(path: str) -> Iterator[str]:
@@ -429,8 +461,8 @@ def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
         if problem is not None:
             yield Page(path=name, line=1, consumed=consumed(), error=problem)
             return
-        for piece in _pieces(read, head):
-            for line, column, offset, data in splitter.feed(piece):
+        for pieces in _pieces(read, head):
+            for line, column, offset, data in splitter.feed_lines(pieces):
                 yield _page(name, line, column, offset, data, consumed())
     except (OSError, EOFError, zlib.error) as error:
         if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
