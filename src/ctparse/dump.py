@@ -77,6 +77,7 @@ _BOM = b"\xef\xbb\xbf"
 _NCT_ID = re.compile(rb"NCT ID: NCT\d{8}")
 _LAST_UPDATED = b"Last Updated: "
 _RESULTS_TITLE = b"Trial Outcomes & Findings for "
+_NOT_PLAIN = (b"NCT ID: ", _BOM)
 _RESULTS_PAGE = re.compile(rb"Trial Outcomes & Findings for .* \(NCT NCT\d{8}\)")
 _NCT_NUMBER = re.compile(rb"NCT\d{8}")
 _STUDY_RESULTS = b"Study Results"
@@ -200,13 +201,17 @@ class Splitter:
         a page could start with) are only kept: the splitter runs in the parent process,
         ahead of every worker, so this loop is what the command's throughput rests on."""
         done: list[tuple[int, int, int, bytes]] = []
+        followers = _RESULTS_FOLLOWERS
         for piece in pieces:
             if (
                 self._body is not None
                 and not self._continued
                 and piece.endswith(b"\n")
                 and self._size + len(piece) <= MAX_PAGE_BYTES
-                and _plain(text := piece.rstrip(b"\r\n").rstrip(b" \t"))
+                # What ``_split_point`` looks for, and a BOM, are left to ``feed``.
+                and not (text := piece.rstrip(b"\r\n").rstrip(b" \t")).startswith(_NOT_PLAIN)
+                and _RESULTS_TITLE not in text
+                and text not in followers
             ):
                 self._lines.append(_Line(piece, self._line, text, 0))
                 self._size += len(piece)
@@ -294,7 +299,8 @@ class Splitter:
         number = _NCT_NUMBER.match(text)
         if number and number.end() < len(text) and not text[number.end() :][:1].isspace():
             return line.lead + number.end()
-        mark = EXCERPT_BYTES - sum(len(before.piece) for before in self._lines[:title])
+        # The bytes before the title: the page so far less the title and what follows it.
+        mark = EXCERPT_BYTES - (self._size - sum(len(after.piece) for after in self._lines[title:]))
         # A short whole page followed by a title on its own line can put the mark inside that
         # title too: split only where a title can start.
         if line.lead < mark < line.lead + len(text) and _starts_title(line.piece[mark]):
@@ -321,15 +327,6 @@ class Splitter:
         else:
             self._reset(self._line, 1, self._position)
         return page
-
-
-def _plain(text: bytes) -> bool:
-    """A line that is none of what ``_split_point`` looks for, nor begins with a BOM."""
-    return not (
-        text.startswith((b"NCT ID: ", _BOM))
-        or _RESULTS_TITLE in text
-        or text in _RESULTS_FOLLOWERS
-    )
 
 
 def _starts_title(byte: int) -> bool:
