@@ -153,6 +153,19 @@ def test_a_dump_given_as_one_text_reads_its_first_page() -> None:
     assert lines == content  # every line of the second page, each once
 
 
+def test_messages_escape_what_a_terminal_would_act_on() -> None:
+    text = (
+        "A trial\nNCT ID: NCT01234567\nBasic Information\nGet a concise snapshot of the trial, "
+        "including recruitment status, study phase, enrollment targets, and key timeline "
+        "milestones.\nst\u202eray\x00\n"
+    )
+    with pytest.raises(ctparse.ParseError) as caught:
+        ctparse.parse(text)
+    assert str(caught.value).endswith("found 'st\\u202eray\\x00' (at line 5, column 1)")
+    [diagnostic] = ctparse.parse(text, lenient=True).diagnostics
+    assert diagnostic.message.endswith("found 'st\\u202eray\\x00'")
+
+
 def test_glued_heading_positions_are_in_the_callers_lines() -> None:
     text = (FIXTURES / "valid" / "bare_shared_interventions.txt").read_text(encoding="utf-8")
     glued = text.replace("40 participants\n", "40 participants\nstray line\n", 1)

@@ -99,17 +99,25 @@ def parse(text: str, *, lenient: bool = False) -> Trial:
     if not lenient:
         first = problems[0]
         line, column = source.position(first.line, first.column)
-        raise ParseError(first.message, line, column)
+        raise ParseError(_printable(first.message), line, column)
     diagnostics = []
     for problem in problems:
         line, column = source.position(problem.line, problem.column)
+        message = _printable(problem.message)
         diagnostics.append(
             Diagnostic(
-                line=line,
-                message=f"{problem.message} (column {column})" if column != 1 else problem.message,
+                line=line, message=f"{message} (column {column})" if column != 1 else message
             )
         )
     return _with_diagnostics(trial, tuple(diagnostics))
+
+
+def _printable(message: str) -> str:
+    """The message with the characters a terminal would act on or hide (control characters,
+    direction marks, NUL) written as escapes: messages quote the page's lines."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
 
 
 def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Trial:
