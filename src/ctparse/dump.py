@@ -202,23 +202,35 @@ class Splitter:
         ahead of every worker, so this loop is what the command's throughput rests on."""
         done: list[tuple[int, int, int, bytes]] = []
         followers = _RESULTS_FOLLOWERS
-        for piece in pieces:
-            if (
-                self._body is not None
-                and not self._continued
-                and piece.endswith(b"\n")
-                and self._size + len(piece) <= MAX_PAGE_BYTES
-                # What ``_split_point`` looks for, and a BOM, are left to ``feed``.
-                and not (text := piece.rstrip(b"\r\n").rstrip(b" \t")).startswith(_NOT_PLAIN)
-                and _RESULTS_TITLE not in text
-                and text not in followers
-            ):
-                self._lines.append(_Line(piece, self._line, text, 0))
-                self._size += len(piece)
-                self._position += len(piece)
-                self._line += 1
-            else:
-                done.extend(self.feed(piece))
+        index, count = 0, len(pieces)
+        while index < count:
+            if self._body is not None and not self._continued:
+                # A run of plain lines, with the running counts held in locals.
+                lines, size, number = self._lines, self._size, self._line
+                start = index
+                while index < count:
+                    piece = pieces[index]
+                    text = piece.rstrip(b"\r\n").rstrip(b" \t")
+                    if (
+                        not piece.endswith(b"\n")
+                        or size + len(piece) > MAX_PAGE_BYTES
+                        # What ``_split_point`` looks for, and a BOM, are left to ``feed``.
+                        or text.startswith(_NOT_PLAIN)
+                        or _RESULTS_TITLE in text
+                        or text in followers
+                    ):
+                        break
+                    # ``_Line(...)`` goes through a Python-level ``__new__``: twice the cost.
+                    lines.append(tuple.__new__(_Line, (piece, number, text, 0)))
+                    size += len(piece)
+                    number += 1
+                    index += 1
+                self._position += size - self._size
+                self._size, self._line = size, number
+                if index > start:
+                    continue
+            done.extend(self.feed(pieces[index]))
+            index += 1
         return done
 
     def finish(self) -> list[tuple[int, int, int, bytes]]:
