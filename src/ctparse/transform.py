@@ -8,7 +8,7 @@ table of small functions, one per section, and decides what a line grammar canno
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from attrs import define, field, frozen
@@ -45,7 +45,7 @@ from .model import (
 from .page import SECTIONS, WHO_MASKED_WORDS
 from .text import unescape
 
-__all__ = ["Page", "PageTransformer", "Problem", "Section", "build_trial", "token_lines"]
+__all__ = ["Page", "PageTransformer", "Problem", "Section", "build_trial"]
 
 # Section rule name -> heading as printed, in page order.
 SECTION_HEADINGS: dict[str, str] = dict(
@@ -343,16 +343,6 @@ _COMMA_COUNTRIES = frozenset(
 )
 
 
-def token_lines(items: Sequence[Any]) -> Iterator[Token]:
-    """Every real token in a section's items, in order."""
-    for item in items:
-        if isinstance(item, Token):
-            if item:
-                yield item
-        elif isinstance(item, tuple):
-            yield from token_lines(item)
-
-
 # ------------------------------------------------------------------ assembly
 
 
@@ -370,7 +360,7 @@ class _Builder:
             self.problem(token, message)
 
 
-def build_trial(page: Page, problems: list[Problem], lines: Sequence[str] = ()) -> Trial:
+def build_trial(page: Page, problems: list[Problem], lines: Sequence[str]) -> Trial:
     """Assemble the sections of a page into a Trial, adding what it could not place.
 
     ``lines`` are the lines of the text parsed, to speak of every line of a section that is
@@ -420,10 +410,6 @@ def _unused_lines(
 ) -> None:
     """One problem for each line of ``section`` (between its heading and line ``end``) that
     has none yet; the section's items may be model objects that no longer know their lines."""
-    if not lines:
-        for token in token_lines(section.items):
-            b.problem(token, message)
-        return
     start = section.heading.end_line or section.heading.line or 1
     for number in range(start, min(end, len(lines) + 1)):
         if lines[number - 1].strip() and number not in reported:
