@@ -509,12 +509,6 @@ def phantoms(trial: ctparse.Trial) -> list[str]:
     return found
 
 
-# ------------------------------------------------------------------ found bugs
-#
-# Each bug the properties found has a test with a minimal page below
-# (``test_fixed_*``), so that it stays fixed.
-
-
 def check_accounted(text: str, trial: ctparse.Trial) -> None:
     missing = unaccounted(text, trial)
     assert not missing, (missing, trial.diagnostics)
@@ -891,7 +885,10 @@ def test_bytes_are_refused_with_a_type_error() -> None:
         ctparse.parse(b"NCT ID: NCT05001971")  # type: ignore[arg-type]
 
 
-# ------------------------------------------------------------------ known bugs, one page each
+# ------------------------------------------------------------------ found bugs, one page each
+#
+# Each bug the properties found has a test with a minimal page (``test_fixed_*``), so that it
+# stays fixed.
 
 
 def page(*sections: tuple[str, list[str]], head: str = "A trial\nNCT ID: NCT01234567\n") -> str:
@@ -905,7 +902,7 @@ def page(*sections: tuple[str, list[str]], head: str = "A trial\nNCT ID: NCT0123
 
 
 def assert_read(text: str) -> ctparse.Trial:
-    """Every line accounted for, nothing blank invented, no excuse taken."""
+    """Every line accounted for, nothing blank invented."""
     trial = ctparse.parse(text, lenient=True)
     missing = unaccounted(text, trial)
     assert not missing, (missing, trial.diagnostics)
