@@ -419,6 +419,14 @@ def test_out_is_written_whole_with_the_usual_mode(tmp_path: Path) -> None:
     assert (tmp_path / "errors.jsonl").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def wait_for_records(folder: Path) -> None:
+    """Until the run has written records to its temporary ``out.jsonl``."""
+    deadline = time.monotonic() + 60
+    while not any(path.stat().st_size for path in folder.glob(".out.jsonl.*.tmp")):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def test_an_interrupted_run_leaves_out_as_it_was(tmp_path: Path) -> None:
     (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 4000)
     (tmp_path / "out.jsonl").write_text("old content\n", encoding="utf-8")
@@ -429,10 +437,7 @@ def test_an_interrupted_run_leaves_out_as_it_was(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
-        while not any(path.stat().st_size for path in tmp_path.glob(".out.jsonl.*.tmp")):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_records(tmp_path)
         process.send_signal(stop)
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == status
@@ -452,10 +457,7 @@ def test_a_killed_run_leaves_out_as_it_was(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while not any(path.stat().st_size for path in tmp_path.glob(".out.jsonl.*.tmp")):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_for_records(tmp_path)
     process.kill()
     assert process.wait(timeout=60) == -signal.SIGKILL
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old content\n"

@@ -153,6 +153,15 @@ def test_a_dump_given_as_one_text_reads_its_first_page() -> None:
     assert lines == content  # every line of the second page, each once
 
 
+def test_a_repeated_header_line_starts_no_second_page() -> None:
+    # As in the command's splitter: a page starts only once the one before has a body.
+    text = "A trial\nNCT ID: NCT00000001\nNCT ID: NCT00000002\n"
+    trial = ctparse.parse(text, lenient=True)
+    assert trial.nct_id == "NCT00000001"
+    assert [d.line for d in trial.diagnostics] == [3]
+    assert "second trial page" not in trial.diagnostics[0].message
+
+
 def test_messages_escape_what_a_terminal_would_act_on() -> None:
     text = (
         "A trial\nNCT ID: NCT01234567\nBasic Information\nGet a concise snapshot of the trial, "

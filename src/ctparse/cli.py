@@ -275,6 +275,17 @@ class _Pool:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _abandon(files: list[_Output], progress: _Progress, stderr: BinaryIO, what: str) -> None:
+    """Stop a run short: drop the files being written, and say so and what was kept."""
+    for file in files:
+        file.discard()
+    progress.clear()
+    kept = ", ".join(file.path for file in files if file.replaces)
+    message = f"ctparse: {what}{f'; {kept} left as before' if kept else ''}\n"
+    stderr.write(message.encode("utf-8", "replace"))
+    stderr.flush()
+
+
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what happens then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -363,18 +374,19 @@ class _Target:
         self.name = name
 
     def write(self, data: bytes) -> None:
-        try:
+        with self._named():
             self.stream.write(data)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise _WriteFailed(self.name, error) from error
 
     def flush(self) -> None:
-        try:
+        with self._named():
             self.stream.flush()
+
+    @contextlib.contextmanager
+    def _named(self) -> Iterator[None]:
+        try:
+            yield
         except BrokenPipeError:
-            raise
+            raise  # the reader went away: not a failed write
         except OSError as error:
             raise _WriteFailed(self.name, error) from error
 
@@ -740,28 +752,17 @@ def _parse_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         for file in files:
             file.commit()
     except (KeyboardInterrupt, _Stopped) as stop:
-        for file in files:
-            file.discard()
-        progress.clear()
-        kept = ", ".join(file.path for file in files if file.replaces)
-        stderr.write(
-            f"ctparse: interrupted after {_count(pages, 'page')}"
-            f"{f'; {kept} left as before' if kept else ''}\n".encode()
-        )
+        _abandon(files, progress, stderr, f"interrupted after {_count(pages, 'page')}")
         signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
         return 128 + signum
     except _WriteFailed as failed:
-        for file in files:
-            file.discard()
-        progress.clear()
-        kept = ", ".join(file.path for file in files if file.replaces)
-        stderr.write(
-            f"ctparse: cannot write {failed.target} ({failed.reason}); stopped after "
-            f"{_count(pages, 'page')}{f'; {kept} left as before' if kept else ''}\n".encode(
-                "utf-8", "replace"
-            )
+        _abandon(
+            files,
+            progress,
+            stderr,
+            f"cannot write {failed.target} ({failed.reason}); stopped after "
+            f"{_count(pages, 'page')}",
         )
-        stderr.flush()
         return EXIT_WRITE_FAILED
     except BrokenPipeError:
         # The reader of stdout went away (``| head``): stop quietly.

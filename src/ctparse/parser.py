@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import cast
 
 import regex
+from attrs import evolve
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
@@ -35,6 +36,7 @@ _LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 # source.py): every page pays for these scans.
 _PAGE_MARK = re.compile(r"\n(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
 _NCT_ID_LINE = re.compile(r"\nNCT ID: (NCT\d{8})\n")
+_HEADER_LINE = re.compile(r"NCT ID: NCT\d{8}|Last Updated: \d{4}-\d{2}-\d{2}")
 # Terminals the recovery may invent to close an unfinished structure, most useful first.
 _FILLERS = (
     "NCT_NUMBER",
@@ -121,8 +123,6 @@ def _printable(message: str) -> str:
 
 
 def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Trial:
-    from attrs import evolve
-
     return evolve(trial, diagnostics=diagnostics)
 
 
@@ -138,7 +138,8 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
     first_line = text.lstrip("\n").split("\n", 1)[0]
     if _RESULTS_PAGE.match(first_line):
         return _results_page(text, problems)
-    if not _PAGE_MARK.search("\n" + text):
+    padded = "\n" + text  # the scans below look for a line from the newline before it
+    if not _PAGE_MARK.search(padded):
         line = text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
         problems.append(
             Problem(
@@ -151,7 +152,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
         if every_line:
             _every_line(text, problems, line, "not a trial page: line not read")
         return Trial()
-    second = _second_page(text)
+    second = _second_page(text, padded)
     if second is not None:
         # A dump of pages given as one text: read the first page, and say where the next
         # begins rather than report its every line as misplaced.
@@ -184,28 +185,38 @@ def _every_line(
             problems.append(Problem(number, 1, message))
 
 
-def _second_page(text: str) -> tuple[int, str] | None:
-    """Where a second page starts (its title line) and its NCT id, if the text holds one."""
-    found = _NCT_ID_LINE.finditer("\n" + text)
-    if next(found, None) is None:
+def _second_page(text: str, padded: str) -> tuple[int, str] | None:
+    """Where a second page starts and its NCT id, if the text holds one (``padded`` is the
+    text after a newline).
+
+    As the command's dump splitter has it, an ``NCT ID:`` line starts a page only once the
+    page before has begun its body (a line other than the header lines), and that page
+    starts at its title: the line before, unless that is a header line itself.
+    """
+    found = _NCT_ID_LINE.finditer(padded)
+    first = next(found, None)
+    if first is None:
         return None
-    second = next(found, None)
-    if second is None:
-        return None
-    # The match starts at the newline before the NCT ID line.
-    nct_line = text.count("\n", 0, second.start()) + 1
-    lines = text.split("\n", nct_line)[: nct_line - 1]
-    title = nct_line - 1
-    while title > 1 and not lines[title - 1]:
-        title -= 1
-    start = title if title >= 1 and lines[title - 1] else nct_line
-    return start, second[1]
+    lines: list[str] | None = None
+    # Each match starts at the newline before its NCT ID line (in ``padded``).
+    after = text.count("\n", 0, first.start()) + 1
+    for match in found:
+        nct_line = text.count("\n", 0, match.start()) + 1
+        lines = lines or text.split("\n")
+        between = [line for line in lines[after : nct_line - 1] if line]
+        if all(_HEADER_LINE.fullmatch(line) for line in between):
+            continue
+        start = nct_line - 1
+        while not lines[start - 1]:
+            start -= 1
+        if _HEADER_LINE.fullmatch(lines[start - 1]):
+            start = nct_line
+        return start, match[1]
+    return None
 
 
 def _first_page(source: Source, start: int) -> Source:
     """The source cut before line ``start`` (the rest is another page)."""
-    from attrs import evolve
-
     head = source.text.split("\n", start - 1)[: start - 1]
     return evolve(
         source,

@@ -103,7 +103,12 @@ def prepare(raw: str) -> Source:
     ends_with_newline = text.endswith("\n")
     if not ends_with_newline:
         text += "\n"
-    if not (_trailing_space(text) or _indented_heading(text) or _maybe_glued(text)):
+    backwards = text[::-1]  # starts with the newline that ends the text
+    if not (
+        _SPACE_AFTER_NEWLINE.search(backwards)
+        or _indented_heading(text)
+        or _glued_backwards(backwards)
+    ):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
         cut_off = _cut_off_tail(text)
         if cut_off is None:
@@ -137,17 +142,13 @@ def prepare(raw: str) -> Source:
     )
 
 
-def _trailing_space(text: str) -> bool:
-    return _SPACE_AFTER_NEWLINE.search(text[::-1]) is not None
-
-
 def _indented_heading(text: str) -> bool:
     return any(match[1] in _SECTION_OF for match in _INDENTED_LINE.finditer("\n" + text))
 
 
 def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``View full resultsBasic Information`` becomes two lines when the helper follows."""
-    if not _maybe_glued("\n".join(lines)):
+    if not _glued_backwards(("\n".join(lines) + "\n")[::-1]):
         return lines, [], []
     out: list[str] = []
     splits: list[int] = []
@@ -173,9 +174,10 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
     return out, splits, columns
 
 
-def _maybe_glued(text: str) -> bool:
-    """A quick scan: does any heading end a line it does not start?"""
-    return _REVERSED_GLUED_HEADING.search("\n" + text[::-1]) is not None
+def _glued_backwards(backwards: str) -> bool:
+    """A quick scan of the reversed text (ending with a newline before reversal): does any
+    heading end a line it does not start?"""
+    return _REVERSED_GLUED_HEADING.search(backwards) is not None
 
 
 def _glued_heading(line: str) -> str | None:
