@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import ctparse
-from ctparse.page import SECTIONS
+from ctparse.pages.trial.vocabulary import SECTIONS
 
 HELPER = dict(SECTIONS)
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "NCT05001971.txt"
@@ -122,7 +122,7 @@ SMALL_PAGE = (
 
 
 # How a case is read: "text" through parse, "file" through parse_file, "dump" split into
-# pages by ctparse.dump.read_pages and each page parsed.
+# pages by ctparse.batch.splitter.read_pages and each page parsed.
 Case = tuple[str, Callable[[float], str], str]
 
 CASES: list[Case] = [
@@ -184,7 +184,7 @@ def run(case: Case, scale: float, lenient: bool, workdir: Path) -> tuple[Any, st
 
 
 def _dump(path: Path, lenient: bool) -> str:
-    from ctparse.dump import decode_page, read_pages
+    from ctparse.batch.splitter import decode_page, read_pages
 
     pages = errors = 0
     for page in read_pages(str(path)):

@@ -34,9 +34,9 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "ctgov"
 sys.path.insert(0, str(ROOT / "src"))
 
 import ctparse  # noqa: E402
-from ctparse.ctgov import from_ctgov  # noqa: E402
-from ctparse.page import SECTIONS  # noqa: E402
-from ctparse.render import render  # noqa: E402
+from ctparse.formats.ctgov import from_ctgov  # noqa: E402
+from ctparse.pages.trial.render import render  # noqa: E402
+from ctparse.pages.trial.vocabulary import SECTIONS  # noqa: E402
 
 HEADINGS = frozenset(heading for heading, _ in SECTIONS)
 

@@ -21,8 +21,8 @@ import jsonschema
 import pytest
 
 import ctparse
-from ctparse import cli
-from ctparse.dump import Page
+from ctparse.batch.splitter import Page
+from ctparse.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "fixtures" / "valid"
@@ -677,7 +677,7 @@ def test_a_fault_in_the_parser_costs_one_page(monkeypatch: pytest.MonkeyPatch) -
 CRASHING_WORK = """
 import os
 
-from ctparse.cli import _parse_chunk
+from ctparse.cli.main import _parse_chunk
 
 
 def work(pages, lenient):

@@ -18,11 +18,11 @@ import pytest
 
 import ctparse
 from conftest import corpus_files, require_shared
-from ctparse.criteria import criteria_lines
-from ctparse.ctgov import from_ctgov
-from ctparse.page import SECTIONS
-from ctparse.render import render
-from ctparse.text import unescape
+from ctparse.eligibility.criteria import criteria_lines
+from ctparse.formats.ctgov import from_ctgov
+from ctparse.pages.markdown import unescape
+from ctparse.pages.trial.render import render
+from ctparse.pages.trial.vocabulary import SECTIONS
 
 ELIGIBILITY_HELPER = dict(SECTIONS)["Eligibility Criteria"]
 HEADER = re.compile(r"(?i)criteria|eligib|inclusion|exclusion")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctparse.criteria import criteria_lines, format_criteria, parse_criteria
+from ctparse.eligibility.criteria import criteria_lines, format_criteria, parse_criteria
 from ctparse.model import Criterion
-from ctparse.text import unescape
+from ctparse.pages.markdown import unescape
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "fixtures" / "criteria" / "cases.md"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import CORPUS, corpus_files, require_shared
-from ctparse.criteria import criteria_lines, parse_criteria
-from ctparse.ctgov import from_ctgov, normalise_prose, to_ctgov
+from ctparse.eligibility.criteria import criteria_lines, parse_criteria
+from ctparse.formats.ctgov import from_ctgov, normalise_prose, to_ctgov
 from ctparse.model import (
     Age,
     AgencyClass,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ctparse import dump
-from ctparse.dump import Page, decode_page, page_files, read_pages, split_pages
+from ctparse.batch import splitter as dump
+from ctparse.batch.splitter import Page, decode_page, page_files, read_pages, split_pages
 from ctparse.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

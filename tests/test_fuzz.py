@@ -44,9 +44,10 @@ from hypothesis import strategies as st
 
 import ctparse
 from conftest import CORPUS, FIXTURES, SHARED, corpus_files
-from ctparse.criteria import criteria_lines
-from ctparse.ctgov import from_ctgov
-from ctparse.page import (
+from ctparse.eligibility.criteria import criteria_lines
+from ctparse.formats.ctgov import from_ctgov
+from ctparse.pages.trial.render import render
+from ctparse.pages.trial.vocabulary import (
     BASIC_LABELS,
     DESIGN_LABELS,
     RESULTS_AVAILABLE,
@@ -57,7 +58,6 @@ from ctparse.page import (
     VIEW_FULL_RESULTS,
     WHO_MASKED_WORDS,
 )
-from ctparse.render import render
 
 # ------------------------------------------------------------------ the pages to mutate
 

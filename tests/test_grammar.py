@@ -9,8 +9,8 @@ import pytest
 from lark import Lark
 
 import ctparse
-from ctparse.page import BASIC_LABELS, DESIGN_LABELS, SECTIONS, WHO_MASKED_WORDS
-from ctparse.parser import grammar_text
+from ctparse.pages.trial.reader import grammar_text
+from ctparse.pages.trial.vocabulary import BASIC_LABELS, DESIGN_LABELS, SECTIONS, WHO_MASKED_WORDS
 
 GRAMMAR = grammar_text()
 

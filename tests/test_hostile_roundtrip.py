@@ -31,7 +31,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import ctparse
-from ctparse import page
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -63,9 +62,10 @@ from ctparse.model import (
     Trial,
     WhoMasked,
 )
-from ctparse.render import Layout, render, section_lines
-from ctparse.text import escape, unescape
-from ctparse.transform import _COMMA_COUNTRIES
+from ctparse.pages.markdown import escape, unescape
+from ctparse.pages.trial import vocabulary as page
+from ctparse.pages.trial.render import Layout, render, section_lines
+from ctparse.pages.trial.transformer import _COMMA_COUNTRIES
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)

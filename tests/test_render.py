@@ -12,7 +12,7 @@ import pytest
 
 import ctparse
 from conftest import SEED_PAGE, corpus_files, require_shared
-from ctparse.ctgov import from_ctgov
+from ctparse.formats.ctgov import from_ctgov
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -41,8 +41,8 @@ from ctparse.model import (
     Trial,
     WhoMasked,
 )
-from ctparse.page import RESULTS_AVAILABLE, SECTIONS
-from ctparse.render import Layout, render, section_lines
+from ctparse.pages.trial.render import Layout, render, section_lines
+from ctparse.pages.trial.vocabulary import RESULTS_AVAILABLE, SECTIONS
 
 SEED_EXPECTED = SEED_PAGE.with_name("NCT05001971.expected.json")
 HELPER = dict(SECTIONS)

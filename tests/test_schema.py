@@ -12,7 +12,7 @@ import pytest
 from attrs import frozen
 
 from ctparse import Status, Trial
-from ctparse.schema import _Builder, error_schema, record_schema
+from ctparse.formats.schema import _Builder, error_schema, record_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = sorted(ROOT.glob("fixtures/*/*.json")) + sorted(

@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-from .convert import from_dict, to_dict, to_json
-from .ctgov import from_ctgov, to_ctgov
-from .errors import ParseError
-from .files import parse_file
-from .model import (
+from ctparse.batch.inputs import parse_file
+from ctparse.errors import ParseError
+from ctparse.formats.ctgov import from_ctgov, to_ctgov
+from ctparse.formats.json import from_dict, to_dict, to_json
+from ctparse.model import (
     Age,
     AgencyClass,
     AgeUnit,
@@ -44,8 +44,8 @@ from .model import (
     Trial,
     WhoMasked,
 )
-from .parser import parse
-from .render import render
+from ctparse.pages.trial.reader import parse
+from ctparse.pages.trial.render import render
 
 __version__ = "0.1.0"
 

@@ -31,9 +31,9 @@ from typing import BinaryIO, NamedTuple
 
 from attrs import frozen
 
-from .errors import ParseError
-from .files import decode
-from .page import (
+from ctparse.batch.inputs import decode
+from ctparse.errors import ParseError
+from ctparse.pages.trial.vocabulary import (
     BASIC_LABELS,
     DESIGN_LABELS,
     RESULTS_AVAILABLE,

@@ -27,15 +27,15 @@ from typing import Any, BinaryIO, NamedTuple, NoReturn
 
 import attrs
 
-from . import __version__
-from .convert import from_dict, to_dict
-from .ctgov import to_ctgov
-from .dump import Page, decode_page, page_files, read_pages
-from .errors import ParseError
-from .model import Trial
-from .parser import parse
-from .render import render
-from .schema import error_schema, record_schema
+from ctparse import __version__
+from ctparse.batch.splitter import Page, decode_page, page_files, read_pages
+from ctparse.errors import ParseError
+from ctparse.formats.ctgov import to_ctgov
+from ctparse.formats.json import from_dict, to_dict
+from ctparse.formats.schema import error_schema, record_schema
+from ctparse.model import Trial
+from ctparse.pages.trial.reader import parse
+from ctparse.pages.trial.render import render
 
 __all__ = ["Outcome", "main", "parse_page"]
 
@@ -295,7 +295,7 @@ def _context() -> BaseContext:
     # Not fork: the parent may hold threads (the pool's own), and fork is not safe with them.
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ctparse.cli"])
+        context.set_forkserver_preload(["ctparse.cli.main"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from .criteria import criteria_lines, format_criteria, parse_criteria
-from .model import (
+from ctparse.eligibility.criteria import criteria_lines, format_criteria, parse_criteria
+from ctparse.model import (
     Age,
     AgencyClass,
     AgeUnit,
@@ -57,7 +57,7 @@ from .model import (
     Trial,
     WhoMasked,
 )
-from .text import unescape
+from ctparse.pages.markdown import unescape
 
 __all__ = ["age_text", "from_ctgov", "normalise_prose", "to_ctgov"]
 

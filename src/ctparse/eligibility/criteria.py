@@ -35,8 +35,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from .model import Criterion
-from .text import escape, unescape
+from ctparse.model import Criterion
+from ctparse.pages.markdown import escape, unescape
 
 __all__ = ["criteria_lines", "format_criteria", "parse_criteria"]
 

@@ -19,12 +19,12 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from .errors import ParseError, describe_terminal
-from .model import Diagnostic, Trial
-from .page import SECTIONS
-from .source import Source, prepare
-from .transform import Page, PageTransformer, Problem, build_trial
-from .transform import _date as parse_date
+from ctparse.errors import ParseError, describe_terminal
+from ctparse.model import Diagnostic, Trial
+from ctparse.pages.lines import Source, prepare
+from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
+from ctparse.pages.trial.transformer import _date as parse_date
+from ctparse.pages.trial.vocabulary import SECTIONS
 
 __all__ = ["grammar_text", "parse"]
 
@@ -64,7 +64,7 @@ def grammar_text() -> str:
     packaged = resources.files("ctparse").joinpath("grammars", "page.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "grammars" / "page.lark"
+    checkout = Path(__file__).resolve().parents[4] / "grammars" / "page.lark"
     return checkout.read_text(encoding="utf-8")
 
 

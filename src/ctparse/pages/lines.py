@@ -11,7 +11,7 @@ import re
 
 from attrs import frozen
 
-from .page import (
+from ctparse.pages.trial.vocabulary import (
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
     RESULTS_PENDING,

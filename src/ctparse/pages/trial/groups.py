@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 import regex
 from lark import Token
 
-from .model import Arm, ArmGroupType, Intervention, InterventionType
-from .text import unescape
+from ctparse.model import Arm, ArmGroupType, Intervention, InterventionType
+from ctparse.pages.markdown import unescape
 
 __all__ = ["read_groups"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .model import Trial
+from ctparse.model import Trial
 
 __all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Literal
 
-from . import page
-from .criteria import format_criteria
-from .ctgov import age_text
-from .model import Arm, Design, Intervention, RelatedTrial, Trial
-from .text import escape
+from ctparse.eligibility.criteria import format_criteria
+from ctparse.formats.ctgov import age_text
+from ctparse.model import Arm, Design, Intervention, RelatedTrial, Trial
+from ctparse.pages.markdown import escape
+from ctparse.pages.trial import vocabulary as page
 
 __all__ = ["Layout", "render", "section_lines"]
 

@@ -6,9 +6,9 @@ import gzip
 import os
 import zlib
 
-from .errors import ParseError
-from .model import Trial
-from .parser import parse
+from ctparse.errors import ParseError
+from ctparse.model import Trial
+from ctparse.pages.trial.reader import parse
 
 __all__ = ["parse_file", "read_page"]
 

@@ -14,9 +14,8 @@ from typing import Any
 from attrs import define, field, frozen
 from lark import Token, Transformer
 
-from .criteria import parse_criteria
-from .groups import read_groups
-from .model import (
+from ctparse.eligibility.criteria import parse_criteria
+from ctparse.model import (
     Age,
     AgencyClass,
     AgeUnit,
@@ -42,8 +41,9 @@ from .model import (
     Trial,
     WhoMasked,
 )
-from .page import SECTIONS, WHO_MASKED_WORDS
-from .text import unescape
+from ctparse.pages.markdown import unescape
+from ctparse.pages.trial.groups import read_groups
+from ctparse.pages.trial.vocabulary import SECTIONS, WHO_MASKED_WORDS
 
 __all__ = ["Page", "PageTransformer", "Problem", "Section", "build_trial"]
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .model import Trial
+from ctparse.model import Trial
 
 if TYPE_CHECKING:
     from cattrs import Converter

@@ -1,0 +1,1 @@
+"""The ``ctparse`` command: a thin shell over the library."""

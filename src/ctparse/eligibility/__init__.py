@@ -1,0 +1,1 @@
+"""The eligibility language: criteria text to trees of ``Criterion`` and back."""

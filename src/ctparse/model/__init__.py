@@ -1,0 +1,8 @@
+"""The typed model: frozen, slotted, keyword-only attrs classes and the enums they use."""
+
+from __future__ import annotations
+
+from ctparse.model.trial import *  # noqa: F403
+from ctparse.model.trial import __all__ as _trial_all
+
+__all__ = [*_trial_all]

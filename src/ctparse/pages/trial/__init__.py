@@ -1,0 +1,1 @@
+"""The trial page: its vocabulary, grammar transformer, assembly into a ``Trial``, renderer."""
