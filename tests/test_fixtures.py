@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import ctparse
-from golden import expected_of, pages
+from support.golden import expected_of, pages
+from support.paths import FIXTURES
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -34,7 +35,7 @@ def test_strict_parse_matches_golden_or_fails_as_recorded(page: Path) -> None:
 
 
 def test_valid_pages_have_no_error_file() -> None:
-    assert not list((Path(__file__).parents[1] / "fixtures" / "valid").glob("*.error"))
+    assert not list((FIXTURES / "valid").glob("*.error"))
 
 
 def test_every_page_has_its_expected_json() -> None:

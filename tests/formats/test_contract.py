@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import ctparse
-from conftest import SEED_PAGE
-from golden import pages
+from support.golden import pages
+from support.paths import SEED_EXPECTED, SEED_PAGE
 
 TRIAL_KEYS = [
     "nct_id", "title", "last_updated", "has_results", "status", "phases", "enrollment",
@@ -116,7 +116,7 @@ def test_golden_json_meets_the_contract(page: Path) -> None:
 
 
 def test_seed_page_golden_is_the_shared_expected_output() -> None:
-    expected = json.loads(SEED_PAGE.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
     assert ctparse.to_dict(ctparse.parse_file(SEED_PAGE)) == expected
 
 

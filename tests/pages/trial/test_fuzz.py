@@ -43,7 +43,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ctparse
-from conftest import CORPUS, FIXTURES, SHARED, corpus_files
 from ctparse.eligibility.criteria import criteria_lines
 from ctparse.formats.ctgov import from_ctgov
 from ctparse.pages.trial.render import render
@@ -58,6 +57,7 @@ from ctparse.pages.trial.vocabulary import (
     VIEW_FULL_RESULTS,
     WHO_MASKED_WORDS,
 )
+from support.paths import FIXTURES, SHARED, corpus_files
 
 # ------------------------------------------------------------------ the pages to mutate
 
@@ -68,7 +68,7 @@ def _page_files() -> list[Path]:
 
 
 def _records() -> list[Path]:
-    return corpus_files() if CORPUS.is_dir() else []
+    return corpus_files()
 
 
 PAGE_FILES = _page_files()

@@ -1,8 +1,8 @@
 """Golden fixtures: ``NAME.txt`` with ``NAME.json`` (the lenient parse) and, when the strict
 parse must fail, ``NAME.error`` (its exact message).
 
-Run ``python tests/golden.py`` to write the expected files for new pages; review every
-written file before committing it.
+Run ``python tests/support/golden.py`` to write the expected files for new pages; review
+every written file before committing it.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 import ctparse
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def pages() -> list[Path]:

@@ -17,12 +17,12 @@ import attrs
 import pytest
 
 import ctparse
-from conftest import corpus_files, require_shared
 from ctparse.eligibility.criteria import criteria_lines
 from ctparse.formats.ctgov import from_ctgov
 from ctparse.pages.markdown import unescape
 from ctparse.pages.trial.render import render
 from ctparse.pages.trial.vocabulary import SECTIONS
+from support.paths import corpus_files
 
 ELIGIBILITY_HELPER = dict(SECTIONS)["Eligibility Criteria"]
 HEADER = re.compile(r"(?i)criteria|eligib|inclusion|exclusion")
@@ -69,7 +69,6 @@ def layout(request: pytest.FixtureRequest) -> str:
 
 @pytest.mark.parametrize("path", records(), ids=lambda p: p.stem)
 def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> None:
-    require_shared()
     study = json.loads(path.read_text(encoding="utf-8"))
     p = study["protocolSection"]
     text = page_with_raw_criteria(study, layout)
@@ -199,7 +198,6 @@ def test_groups_read_without_type_lines_mostly_agree(layout: str) -> None:
     split in more than one way (an arm without a description next to one without
     interventions, descriptions equal to names). The reader picks the most plausible
     split; measure how often that is the record's own."""
-    require_shared()
     agree, ambiguous = 0, []
     for path in records():
         study = json.loads(path.read_text(encoding="utf-8"))

@@ -13,11 +13,9 @@ from attrs import frozen
 
 from ctparse import Status, Trial
 from ctparse.formats.schema import _Builder, error_schema, record_schema
+from support.paths import FIXTURES, SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = sorted(ROOT.glob("fixtures/*/*.json")) + sorted(
-    (ROOT.parent / "shared" / "pages").glob("*.json")
-)
+GOLDEN = sorted(FIXTURES.glob("*/*.json")) + sorted((SHARED / "pages").glob("*.json"))
 
 
 def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
@@ -27,7 +25,7 @@ def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
 
 def golden_record() -> dict[str, Any]:
     record: dict[str, Any] = json.loads(
-        (ROOT / "fixtures" / "valid" / "NCT05001971.json").read_text(encoding="utf-8")
+        (FIXTURES / "valid" / "NCT05001971.json").read_text(encoding="utf-8")
     )
     return record
 
@@ -72,7 +70,7 @@ def test_every_golden_json_validates(path: Path) -> None:
 
 def test_golden_files_are_present() -> None:
     assert len(GOLDEN) >= 3
-    assert ROOT / "fixtures" / "valid" / "NCT05001971.json" in GOLDEN
+    assert FIXTURES / "valid" / "NCT05001971.json" in GOLDEN
 
 
 def test_a_record_with_source_validates_and_mistakes_do_not() -> None:

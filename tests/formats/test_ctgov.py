@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, corpus_files, require_shared
 from ctparse.eligibility.criteria import criteria_lines, parse_criteria
 from ctparse.formats.ctgov import from_ctgov, normalise_prose, to_ctgov
 from ctparse.model import (
@@ -36,6 +35,7 @@ from ctparse.model import (
     TimePerspective,
     WhoMasked,
 )
+from support.paths import CORPUS, corpus_files
 
 
 def _same(value: Any) -> Any:
@@ -145,7 +145,6 @@ def record(stem: str) -> dict[str, Any]:
 
 @pytest.fixture(params=corpus_files(), ids=lambda path: path.stem)
 def study(request: pytest.FixtureRequest) -> dict[str, Any]:
-    require_shared()
     path: Path = request.param
     return record(path.stem)
 
@@ -197,7 +196,6 @@ def test_countries_are_the_distinct_location_countries(study: dict[str, Any]) ->
 
 
 def test_values_of_an_interventional_record_with_domains_and_other_names() -> None:
-    require_shared()
     trial = from_ctgov(record("NCT00184587"))
     assert trial.nct_id == "NCT00184587"
     assert trial.title == "Prophylactic Treatment of Episodic Cluster Headache"
@@ -258,7 +256,6 @@ def test_values_of_an_interventional_record_with_domains_and_other_names() -> No
 
 
 def test_values_of_a_record_with_results_and_multi_paragraph_arms() -> None:
-    require_shared()
     study = record("NCT00712335")
     trial = from_ctgov(study)
     assert trial.has_results is True
@@ -322,7 +319,6 @@ def test_values_of_a_record_with_results_and_multi_paragraph_arms() -> None:
 
 
 def test_values_of_an_observational_record_with_a_one_year_age() -> None:
-    require_shared()
     trial = from_ctgov(record("NCT01100827"))
     assert trial.study_type is StudyType.OBSERVATIONAL
     assert trial.status is Status.UNKNOWN

@@ -11,8 +11,8 @@ import pytest
 from ctparse.batch import splitter as dump
 from ctparse.batch.splitter import Page, decode_page, page_files, read_pages, split_pages
 from ctparse.errors import ParseError
+from support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FULL = FIXTURES / "valid" / "NCT05001971.txt"  # bare layout: 117 lines, no final line break
 LABELLED = FIXTURES / "real" / "NCT07258953.txt"  # labelled excerpt: 2,000 bytes, 47 lines
 FROM_RESULTS = FIXTURES / "real" / "NCT06738667.txt"  # starts at Study Results: 30 lines

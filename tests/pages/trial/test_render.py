@@ -11,7 +11,6 @@ import attrs
 import pytest
 
 import ctparse
-from conftest import SEED_PAGE, corpus_files, require_shared
 from ctparse.formats.ctgov import from_ctgov
 from ctparse.model import (
     Age,
@@ -43,8 +42,8 @@ from ctparse.model import (
 )
 from ctparse.pages.trial.render import Layout, render, section_lines
 from ctparse.pages.trial.vocabulary import RESULTS_AVAILABLE, SECTIONS
+from support.paths import SEED_EXPECTED, SEED_PAGE, corpus_files
 
-SEED_EXPECTED = SEED_PAGE.with_name("NCT05001971.expected.json")
 HELPER = dict(SECTIONS)
 
 
@@ -57,13 +56,11 @@ def seed_text() -> str:
 
 
 def test_seed_page_from_its_expected_parse_byte_for_byte() -> None:
-    require_shared()
     trial = ctparse.from_dict(json.loads(SEED_EXPECTED.read_text(encoding="utf-8")))
     assert render(trial, "bare") == seed_text()
 
 
 def test_seed_page_from_its_parse_byte_for_byte() -> None:
-    require_shared()
     assert render(ctparse.parse(seed_text()), "bare") == seed_text()
 
 
@@ -339,7 +336,6 @@ def layout(request: pytest.FixtureRequest) -> Layout:
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.stem)
 def test_page_parses_back_to_the_trial(path: Path, layout: Layout) -> None:
-    require_shared()
     study: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     trial = from_ctgov(study)
     parsed = ctparse.parse(render(trial, layout))  # strict: any line it cannot place fails

@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 from ctparse.eligibility.criteria import criteria_lines, format_criteria, parse_criteria
 from ctparse.model import Criterion
 from ctparse.pages.markdown import unescape
+from support.paths import FIXTURES, SEED_EXPECTED, SEED_PAGE, corpus_files
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "fixtures" / "criteria" / "cases.md"
-SHARED = ROOT.parent / "shared"
-PAGE = SHARED / "pages" / "NCT05001971.txt"
-EXPECTED = SHARED / "pages" / "NCT05001971.expected.json"
-CORPUS = sorted((SHARED / "corpus" / "ctgov").glob("*.json"))
+CASES = FIXTURES / "criteria" / "cases.md"
+PAGE = SEED_PAGE
+EXPECTED = SEED_EXPECTED
+CORPUS = corpus_files()
 
 C = Criterion
 

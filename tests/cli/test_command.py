@@ -23,8 +23,8 @@ import pytest
 import ctparse
 from ctparse.batch.splitter import Page
 from ctparse.cli import main as cli
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "fixtures" / "valid"
 REAL = ROOT / "fixtures" / "real"
 CTPARSE = shutil.which("ctparse", path=str(Path(sys.executable).parent)) or "ctparse"

@@ -10,8 +10,8 @@ import attrs
 import pytest
 
 import ctparse
-from conftest import FIXTURES, SEED_PAGE
 from ctparse import Phase, Status, StudyType
+from support.paths import FIXTURES, SEED_PAGE
 
 REAL = FIXTURES / "real"
 

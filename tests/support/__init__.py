@@ -1,0 +1,1 @@
+"""Test support shared by the test modules: paths, golden fixtures, oracles, strategies."""
