@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctparse.eligibility.criteria import criteria_lines, format_criteria, parse_criteria
+from ctparse.formats.json import _converter
 from ctparse.model import Criterion
 from ctparse.pages.markdown import unescape
 from support.paths import FIXTURES, SEED_EXPECTED, SEED_PAGE, corpus_files
@@ -27,7 +28,9 @@ C = Criterion
 
 
 def as_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
-    return [{"text": c.text, "children": as_json(c.children)} for c in criteria]
+    """Criteria as ``to_dict`` writes them (text, children, constraints)."""
+    result: list[dict[str, Any]] = _converter().unstructure(tuple(criteria))
+    return result
 
 
 def dump(result: tuple[Sequence[Criterion], Sequence[Criterion], Sequence[Criterion]]) -> str:

@@ -8,12 +8,21 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ctparse.model import Trial
+import attrs
+
+from ctparse.model import Constraint, LifeExpectancy, Measurement, PerformanceStatus, Trial
 
 if TYPE_CHECKING:
     from cattrs import Converter
 
-__all__ = ["from_dict", "to_dict", "to_json"]
+__all__ = ["CONSTRAINT_KINDS", "from_dict", "to_dict", "to_json"]
+
+# Each constraint is written with a "kind" key saying which class it is.
+CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
+    "performance_status": PerformanceStatus,
+    "measurement": Measurement,
+    "life_expectancy": LifeExpectancy,
+}
 
 
 @functools.cache
@@ -26,7 +35,32 @@ def _converter() -> Converter:
     converter.register_structure_hook(
         datetime.date, lambda value, _: datetime.date.fromisoformat(value)
     )
+    _constraint_hooks(converter)
     return converter
+
+
+def _constraint_hooks(converter: Converter) -> None:
+    for kind, cls in CONSTRAINT_KINDS.items():
+        names = [field.name for field in attrs.fields(cls)]
+
+        def unstructure(obj: Any, kind: str = kind, names: list[str] = names) -> dict[str, Any]:
+            return {"kind": kind, **{n: converter.unstructure(getattr(obj, n)) for n in names}}
+
+        converter.register_unstructure_hook(cls, unstructure)
+
+    def structure(data: Mapping[str, Any], _: Any) -> Constraint:
+        cls = CONSTRAINT_KINDS[data["kind"]]
+        fields = {key: value for key, value in data.items() if key != "kind"}
+        result: Constraint = converter.structure(fields, cls)
+        return result
+
+    def number(value: Any, _: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"not a number: {value!r}")
+        return value
+
+    converter.register_structure_hook_func(lambda hint: hint == Constraint, structure)
+    converter.register_structure_hook_func(lambda hint: hint == int | float, number)
 
 
 def to_dict(trial: Trial) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ctparse.formats.json import CONSTRAINT_KINDS
 from ctparse.model import Trial
 
 __all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
@@ -23,6 +24,7 @@ __all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _NULL: dict[str, Any] = {"type": "null"}
+_KIND_OF = {cls: kind for kind, cls in CONSTRAINT_KINDS.items()}
 
 
 def source_schema() -> dict[str, Any]:
@@ -91,6 +93,9 @@ class _Builder:
     def object_schema(self, cls: type) -> dict[str, Any]:
         hints = typing.get_type_hints(cls)
         properties = {field.name: self.of(hints[field.name]) for field in attrs.fields(cls)}
+        kind = _KIND_OF.get(cls)
+        if kind is not None:  # constraints say which class they are
+            properties = {"kind": {"const": kind}, **properties}
         schema: dict[str, Any] = {"type": "object"}
         description = _doc(cls)
         if description:
@@ -114,6 +119,8 @@ class _Builder:
     def of(self, hint: Any) -> dict[str, Any]:
         origin = typing.get_origin(hint)
         arguments = typing.get_args(hint)
+        if hint == int | float:
+            return {"type": "number"}
         if origin in (types.UnionType, typing.Union):
             options = [self.of(argument) for argument in arguments if argument is not type(None)]
             if type(None) not in arguments:

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
+from ctparse.model.constraints import Constraint
+
 __all__ = [
     "Age",
     "AgeUnit",
@@ -225,6 +227,8 @@ class Criterion:
 
     text: str
     children: tuple[Criterion, ...] = ()
+    # What the text requires as data (performance status, thresholds, life expectancy).
+    constraints: tuple[Constraint, ...] = ()
 
 
 @frozen(kw_only=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
-from pathlib import Path
 from typing import cast
 
 import regex
@@ -20,6 +18,7 @@ from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ctparse.errors import ParseError, describe_terminal
+from ctparse.grammars import read_grammar
 from ctparse.model import Diagnostic, Trial
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
@@ -61,11 +60,7 @@ _FILLERS = (
 
 def grammar_text() -> str:
     """The page grammar: shipped in the package, or read from a source checkout."""
-    packaged = resources.files("ctparse").joinpath("grammars", "page.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[4] / "grammars" / "page.lark"
-    return checkout.read_text(encoding="utf-8")
+    return read_grammar("page.lark")
 
 
 @functools.cache
