@@ -8,11 +8,15 @@ and feeds them to the LALR parser of ``grammars/constraints.lark``; the longest 
 grammar accepts is the expression.  Thresholds under a condition (``if``, ``for patients
 with``), alternatives for one group (``... for men``) and changes (``increase in``) are left
 out by looking at the words around the expression.
+
+Over 400 lines: the lexer, the transformer from the grammar's tree and the filters share the
+token kinds and are read together.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import re
 from collections.abc import Iterator, Sequence
@@ -108,7 +112,12 @@ def _token_groups() -> list[str]:
     groups.append(_named("TO", words.TO_WORDS))
     groups.append(_named("OR", ["and ?/ ?or", "or"]))
     groups.append(_named("AND", ["and", "&", "as well as"]))
-    groups += [r"(?P<COMMA>[,，、])", r"(?P<SLASH>/)", rf"(?P<LPAR>{_OPEN})", rf"(?P<RPAR>{_CLOSE})"]
+    groups += [
+        r"(?P<COMMA>[,，、])",
+        r"(?P<SLASH>/)",
+        rf"(?P<LPAR>{_OPEN})",
+        rf"(?P<RPAR>{_CLOSE})",
+    ]
     groups += [r"(?P<STOP>[.;；。](?!\d)|\n)", r"(?P<OTHER>[^\W_]+|\S)"]
     return groups
 
@@ -116,6 +125,11 @@ def _token_groups() -> list[str]:
 _FLAGS = re.IGNORECASE
 _CUE = re.compile("|".join(_cue_groups()), _FLAGS)
 _TOKEN = re.compile("|".join(_token_groups()), _FLAGS)
+# Where a token starts with a digit or a sign no name can start with, the names need not be
+# tried: most tokens of an expression are numbers and signs.
+_CUE_GROUP = re.compile(r"\(\?P<(?:BLOCK|MX?_|G_|SX?_|PSX?>|LIFE)")
+_SIGN_TOKEN = re.compile("|".join(g for g in _token_groups() if not _CUE_GROUP.match(g)), _FLAGS)
+_SIGNS = frozenset("0123456789≥⩾≧≤⩽≦<>=,，、/-–—~～;；.。&:：")
 _UNIT = re.compile(
     "|".join(f"(?P<U{i}>{pattern})" for i, (pattern, _) in enumerate(words.UNITS)), _FLAGS
 )
@@ -307,32 +321,25 @@ def _parser() -> Lark:
     )
 
 
-class _Span(NamedTuple):
-    tokens: list[Token]
-    ends: list[int]  # where each token ends in the text
-
-
-def _read_span(text: str, start: int) -> _Span:
-    """Tokens from ``start`` up to a word the grammar cannot use, ``_SPAN_TOKENS`` at most."""
-    tokens: list[Token] = []
-    ends: list[int] = []
+def _tokens(text: str, start: int) -> Iterator[Token]:
+    """Tokens from ``start`` up to a word the grammar cannot use, ``_SPAN_TOKENS`` at most;
+    read as the parser asks for them."""
     position = start
     after_number = False
-    while len(tokens) < _SPAN_TOKENS:
+    for _ in range(_SPAN_TOKENS):
         position = _SPACES.match(text, position).end()  # type: ignore[union-attr]
         if position >= len(text):
-            break
+            return
         token = _unit_at(text, position) if after_number else None
         if token is None:
-            match = _TOKEN.match(text, position)
+            tokens_here = _SIGN_TOKEN if text[position] in _SIGNS else _TOKEN
+            match = tokens_here.match(text, position)
             if match is None or match.lastgroup in (None, "STOP", "OTHER", "BLOCK"):
-                break
+                return
             token = _token(match)
-        tokens.append(token)
-        ends.append(token.end_pos or 0)
+        yield token
         position = token.end_pos or 0
         after_number = token.type == "NUMBER"
-    return _Span(tokens, ends)
 
 
 def _unit_at(text: str, position: int) -> Token | None:
@@ -366,21 +373,30 @@ def _token(match: re.Match[str]) -> Token:
     return Token(kind, value, end_pos=match.end())
 
 
-def _parse_span(span: _Span) -> tuple[list[Constraint], int] | None:
-    """The constraints of the longest prefix of ``span`` the grammar accepts, and its length."""
+def _parse_at(text: str, start: int) -> tuple[list[Constraint] | None, list[Token]]:
+    """The constraints of the longest expression from ``start`` the grammar accepts (None if
+    there is none), and the tokens the grammar took before it stopped."""
     interactive = _parser().parse_interactive()
-    best: tuple[list[Constraint], int] | None = None
-    for count, token in enumerate(span.tokens, start=1):
+    fed: list[Token] = []
+    ends: list[int] = []  # prefixes after which the input may end
+    for token in _tokens(text, start):
         try:
             interactive.feed_token(token)
         except LarkError:
             break
-        if "$END" in interactive.choices():
-            try:
-                best = (interactive.copy().feed_eof(), count)
-            except LarkError:
-                pass
-    return best
+        fed.append(token)
+        if "$END" in interactive.choices():  # type: ignore[no-untyped-call]
+            ends.append(len(fed))
+    # The longest prefix that parses to the end, read again (cheaper than copying the
+    # parser at every candidate end).
+    for count in reversed(ends):
+        with contextlib.suppress(LarkError):
+            again = _parser().parse_interactive()
+            for token in fed[:count]:
+                again.feed_token(token)
+            results: list[Constraint] = again.feed_eof()  # type: ignore[no-untyped-call]
+            return results, fed[:count]
+    return None, fed
 
 
 def constraints(text: str) -> tuple[Constraint, ...]:
@@ -400,15 +416,15 @@ def _extract(text: str) -> tuple[Constraint, ...]:
     for cue in _cues(text):
         if cue.lastgroup == "BLOCK" or cue.start() < consumed:
             continue
-        span = _read_span(text, cue.start())
-        parsed = _parse_span(span)
-        if parsed is None:
+        results, tokens = _parse_at(text, cue.start())
+        if tokens:
+            # The cues inside what the grammar took belong to this expression, or to none.
+            consumed = tokens[-1].end_pos or 0
+        if results is None:
             continue
-        results, count = parsed
-        end = span.ends[count - 1]
-        consumed = end
+        end = consumed
         after = _SPACES.match(text, end).end()  # type: ignore[union-attr]
-        if not results or _conditional(text, cue.start(), span.tokens):
+        if not results or _conditional(text, cue.start(), tokens):
             continue
         if _CHANGE_AFTER.match(text, after):
             continue
