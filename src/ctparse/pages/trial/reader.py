@@ -143,6 +143,17 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
                 text, problems, start, SECOND_PAGE, "line of a second page not read", after=start
             )
         source = _first_page(source, start)
+    for near in source.near_helpers:
+        problems.append(
+            Problem.at(
+                near.line,
+                1,
+                DiagnosticCode.NEAR_HEADING,
+                near.section,
+                "this line is nearly the heading's helper sentence, but not it: the section "
+                "is not recognised and its lines are read as part of the section before",
+            )
+        )
     if source.cut_off is not None:
         cut = source.cut_off
         problems.append(
