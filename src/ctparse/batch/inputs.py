@@ -8,6 +8,7 @@ import zlib
 
 from ctparse.errors import ParseError
 from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.reader import parse
 
 __all__ = ["parse_file", "read_page"]
@@ -29,6 +30,7 @@ def read_page(path: str | os.PathLike[str]) -> str:
                 f"the file is not valid gzip ({error}): expected gzip-compressed page text",
                 1,
                 1,
+                code=DiagnosticCode.NOT_TEXT,
             ) from None
     return decode(data)
 
@@ -40,12 +42,14 @@ def decode(data: bytes) -> str:
             "the file is UTF-32 (it starts with a UTF-32 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(
             "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     try:
         return data.decode("utf-8-sig")
@@ -60,6 +64,7 @@ def decode(data: bytes) -> str:
             "cannot be decoded; expected UTF-8 text",
             line,
             column,
+            code=DiagnosticCode.NOT_UTF8,
         ) from None
 
 

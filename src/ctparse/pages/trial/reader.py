@@ -19,15 +19,23 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from ctparse.errors import ParseError, describe_terminal
-from ctparse.model import Diagnostic, Trial
+from ctparse.errors import describe_terminal
+from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.lines import Source, prepare
-from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
+from ctparse.pages.problems import PAGE_HEADER, Problem, raise_first, to_diagnostics
+from ctparse.pages.trial.transformer import Page, PageTransformer, build_trial
 from ctparse.pages.trial.transformer import _date as parse_date
 from ctparse.pages.trial.vocabulary import SECTIONS
 
 __all__ = ["grammar_text", "parse"]
 
+EMPTY, NOT_A_PAGE, SECOND_PAGE, CUT_OFF = (
+    DiagnosticCode.EMPTY,
+    DiagnosticCode.NOT_A_PAGE,
+    DiagnosticCode.SECOND_PAGE,
+    DiagnosticCode.CUT_OFF,
+)
 _HEADING_LINES = frozenset(heading for heading, _ in SECTIONS)
 _RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for (.*) \(NCT NCT\d{8}\)")
 _NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
@@ -97,33 +105,13 @@ def parse(text: str, *, lenient: bool = False) -> Trial:
     trial = _read(source, problems, every_line=lenient)
     if not problems:
         return trial
-    problems.sort(key=lambda p: (p.line, p.column))
     if not lenient:
-        first = problems[0]
-        line, column = source.position(first.line, first.column)
-        raise ParseError(_printable(first.message), line, column)
-    diagnostics = []
-    for problem in problems:
-        line, column = source.position(problem.line, problem.column)
-        message = _printable(problem.message)
-        diagnostics.append(
-            Diagnostic(
-                line=line, message=f"{message} (column {column})" if column != 1 else message
-            )
-        )
-    return _with_diagnostics(trial, tuple(diagnostics))
-
-
-def _printable(message: str) -> str:
-    """The message with the characters a terminal would act on or hide (control characters,
-    direction marks, NUL) written as escapes: messages quote the page's lines."""
-    if message.isprintable():
-        return message
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
-
-
-def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Trial:
-    return evolve(trial, diagnostics=diagnostics)
+        # Strict mode skipped the line-by-line problems that cannot come first; the error
+        # carries all that a lenient read reports, so read again for them.
+        problems = []
+        _read(source, problems)
+        raise_first(to_diagnostics(source, problems))
+    return evolve(trial, diagnostics=to_diagnostics(source, problems))
 
 
 def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -> Trial:
@@ -133,7 +121,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
     # the cut-off tail included: a lone heading is a page cut off, not an empty text.
     text = source.whole_text
     if not text.strip():
-        problems.append(Problem(1, 1, "the text is empty: expected a trial page"))
+        problems.append(Problem(1, 1, EMPTY, "the text is empty: expected a trial page"))
         return Trial()
     first_line = text.lstrip("\n").split("\n", 1)[0]
     if _RESULTS_PAGE.match(first_line):
@@ -145,12 +133,13 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
             Problem(
                 line,
                 1,
+                NOT_A_PAGE,
                 "not a trial page: found no 'NCT ID:' line and no section heading such as "
                 "'Study Results' or 'Basic Information'",
             )
         )
         if every_line:
-            _every_line(text, problems, line, "not a trial page: line not read")
+            _every_line(text, problems, line, NOT_A_PAGE, "not a trial page: line not read")
         return Trial()
     second = _second_page(text, padded)
     if second is not None:
@@ -161,28 +150,37 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
             Problem(
                 start,
                 1,
+                SECOND_PAGE,
                 f"a second trial page ({nct_id}) starts here: parse() reads one page; "
                 "the ctparse command splits a file of many pages",
             )
         )
         if every_line:
-            _every_line(text, problems, start, "line of a second page not read", after=start)
+            _every_line(
+                text, problems, start, SECOND_PAGE, "line of a second page not read", after=start
+            )
         source = _first_page(source, start)
     if source.cut_off is not None:
         cut = source.cut_off
         problems.append(
-            Problem(cut.line, 1, f"{cut.section}: the page is cut off after this heading")
+            Problem.at(cut.line, 1, CUT_OFF, cut.section, "the page is cut off after this heading")
         )
     return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
 
 
 def _every_line(
-    text: str, problems: list[Problem], skip: int, message: str, *, after: int = 0
+    text: str,
+    problems: list[Problem],
+    skip: int,
+    code: DiagnosticCode,
+    message: str,
+    *,
+    after: int = 0,
 ) -> None:
     lines = text.split("\n")
     for number in range(after + 1, len(lines) + 1):
         if lines[number - 1] and number != skip:
-            problems.append(Problem(number, 1, message))
+            problems.append(Problem(number, 1, code, message))
 
 
 def _second_page(text: str, padded: str) -> tuple[int, str] | None:
@@ -234,6 +232,7 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
         Problem(
             1,
             1,
+            DiagnosticCode.RESULTS_PAGE,
             "this is a results page ('Trial Outcomes & Findings for ...'), not a trial page: "
             "expected the trial's title, then 'NCT ID:'",
         )
@@ -250,7 +249,9 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
         elif "last_updated" not in header and (updated := _LAST_UPDATED.fullmatch(line)):
             header["last_updated"] = parse_date(updated.group(1))
         else:
-            problems.append(Problem(number, 1, "results page: line not read"))
+            problems.append(
+                Problem(number, 1, DiagnosticCode.RESULTS_PAGE, "results page: line not read")
+            )
     return Trial(**header)  # type: ignore[arg-type]
 
 
@@ -261,8 +262,18 @@ def _parse_page(source: Source, problems: list[Problem]) -> Page:
     except (UnexpectedInput, _NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
-        problems.append(Problem(line, 1, "the page could not be read past this line"))
-        _every_line(source.text, problems, line, "line not read after an unrecoverable error")
+        problems.append(
+            Problem(
+                line, 1, DiagnosticCode.UNRECOVERABLE, "the page could not be read past this line"
+            )
+        )
+        _every_line(
+            source.text,
+            problems,
+            line,
+            DiagnosticCode.UNRECOVERABLE,
+            "line not read after an unrecoverable error",
+        )
         return Page(header={}, sections=())
     return page
 
@@ -275,7 +286,7 @@ class _Recovery:
         self.problems = problems
         self.lines = source.text.split("\n")
         self._section_line = 0
-        self._section = "page header"
+        self._section = PAGE_HEADER
         # What each parser state expects, and how to bridge to each token kind from each
         # state stack: a page of many stray lines meets the same few again and again.
         self._expected: dict[int, str] = {}
@@ -284,7 +295,7 @@ class _Recovery:
     def section_at(self, line: int) -> str:
         """The heading a line stands under; scans forward only, as errors come in order."""
         if line < self._section_line:
-            self._section_line, self._section = 0, "page header"
+            self._section_line, self._section = 0, PAGE_HEADER
         for number in range(self._section_line, min(line, len(self.lines))):
             if self.lines[number] in _HEADING_LINES:
                 self._section = self.lines[number]
@@ -313,12 +324,15 @@ class _Recovery:
         line = self.source.text.rstrip("\n").count("\n") + 1 if at_end else token.line or 1
         section = self.section_at(line)
         found = "the end of the page" if at_end else _found(token)
-        message = f"{section}: expected {expected}, found {found}"
+        detail = f"expected {expected}, found {found}"
+        code = DiagnosticCode.MISPLACED_LINE
         if at_end or (line >= len(self.lines) - 1 and not self.source.ends_with_newline):
-            message += "; the page is cut off here"
+            detail += "; the page is cut off here"
+            code = DiagnosticCode.CUT_OFF
         # The end of a page cut inside a line is already reported at that line.
         if not (at_end and self.problems and self.problems[-1].line >= line):
-            self.problems.append(Problem(line, 1 if at_end else token.column or 1, message))
+            column = 1 if at_end else token.column or 1
+            self.problems.append(Problem.at(line, column, code, section, detail))
         if at_end:
             _close(parser)
             return
