@@ -51,7 +51,7 @@ def write_mixed(directory: Path, pages: list[tuple[str, Trial]], **options: int)
                 source_path="page.html",
                 line=error.line,
                 column=error.column,
-                code="not_a_page",
+                code=error.code.value,
                 message=error.reason,
             )
 
@@ -75,7 +75,9 @@ def test_every_page_read_is_a_page_row_or_an_error_row(
     assert {page["kind"] for page in pages} == {"trial"}
     assert pages[121]["diagnostic_count"] == 2
     assert [d["page_id"] for d in tables["diagnostics"]] == [122, 122]
-    assert tables["diagnostics"][0]["line"] == 111
+    first = tables["diagnostics"][0]
+    assert (first["line"], first["column"], first["code"]) == (111, 1, "repeated_section")
+    assert first["section"] == "Countries"
     assert "section repeated" in str(tables["diagnostics"][0]["message"])
     (error,) = tables["errors"]
     assert error["source_path"] == "page.html" and error["code"] == "not_a_page"

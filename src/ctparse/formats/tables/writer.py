@@ -28,6 +28,7 @@ from ctparse.formats.tables.parquet import (
     ParquetTableFile,
     require_pyarrow,
 )
+from ctparse.model import Diagnostic
 
 __all__ = ["TableFormat", "TablesWriter"]
 
@@ -120,7 +121,7 @@ class TablesWriter:
         source_line: int | None,
         kind: str,
         nct_id: str | None,
-        diagnostics: Sequence[object],
+        diagnostics: Sequence[Diagnostic],
     ) -> int:
         """Write one page's rows from ``flatten`` (page-local ids); returns its id in ``pages``.
 
@@ -235,18 +236,8 @@ def _renumbering(table: Table, offsets: Mapping[str, int]) -> Callable[[_Row], _
     return renumber
 
 
-def _diagnostic_row(local_id: int, item: object) -> _Row:
-    # Diagnostics gain column, code and section; a Diagnostic without them gives nulls.
-    code = getattr(item, "code", None)
-    return (
-        local_id,
-        1,
-        getattr(item, "line", None),
-        getattr(item, "column", None),
-        None if code is None else str(code),
-        getattr(item, "section", None),
-        str(getattr(item, "message", item)),
-    )
+def _diagnostic_row(local_id: int, item: Diagnostic) -> _Row:
+    return (local_id, 1, item.line, item.column, item.code.value, item.section, item.message)
 
 
 def _check_target(directory: Path) -> None:
