@@ -45,38 +45,12 @@ from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
 from ctparse.pages.problems import PAGE_HEADER, Problem
 from ctparse.pages.trial.groups import read_groups
-from ctparse.pages.trial.vocabulary import SECTIONS, WHO_MASKED_WORDS
+from ctparse.pages.trial.vocabulary import SECTION_SPECS, WHO_MASKED_WORDS
 
 __all__ = ["Page", "PageTransformer", "Section", "build_trial"]
 
 # Section rule name -> heading as printed, in page order.
-SECTION_HEADINGS: dict[str, str] = dict(
-    zip(
-        (
-            "study_results",
-            "basic_information",
-            "brief_summary",
-            "related_trials",
-            "detailed_description",
-            "conditions",
-            "keywords",
-            "study_design",
-            "study_groups",
-            "interventions",
-            "other_intervention_names",
-            "eligibility",
-            "sponsors",
-            "responsible_party",
-            "investigators",
-            "locations",
-            "countries",
-            "identifiers",
-            "more_related_trials",
-        ),
-        (heading for heading, _ in SECTIONS),
-        strict=True,
-    )
-)
+SECTION_HEADINGS: dict[str, str] = {spec.rule: spec.heading for spec in SECTION_SPECS}
 _ORDER = {name: index for index, name in enumerate(SECTION_HEADINGS)}
 _WHO_MASKED = {words: WhoMasked(key) for key, words in WHO_MASKED_WORDS.items()}
 _AGE_UNITS = {unit.value.lower().removesuffix("s"): unit for unit in AgeUnit}
