@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.errors import ParseError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
@@ -89,6 +90,7 @@ __all__ = [
     "parse",
     "parse_file",
     "render",
+    "tables",
     "to_ctgov",
     "to_dict",
     "to_json",
