@@ -270,9 +270,7 @@ def _people(rows: _RowBuilder, trial: Trial) -> None:
 
 # Each page kind: its model class, its name in the ``pages`` table, and its flattener.
 # A new page kind (results) adds one entry here and its tables in ``columns.TABLES``.
-_KINDS: tuple[tuple[type, str, Callable[[Any], Rows]], ...] = (
-    (Trial, "trial", flatten_trial),
-)
+_KINDS: tuple[tuple[type, str, Callable[[Any], Rows]], ...] = ((Trial, "trial", flatten_trial),)
 
 
 def _kind_of(page: object) -> tuple[str, Callable[[Any], Rows]]:
