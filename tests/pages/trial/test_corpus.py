@@ -13,41 +13,20 @@ import re
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import ctparse
 from ctparse.eligibility.criteria import criteria_lines
-from ctparse.formats.ctgov import from_ctgov
 from ctparse.pages.markdown import unescape
-from ctparse.pages.trial.render import render
-from ctparse.pages.trial.vocabulary import SECTIONS
+from support.pages import page_with_raw_criteria
 from support.paths import corpus_files
 
-ELIGIBILITY_HELPER = dict(SECTIONS)["Eligibility Criteria"]
 HEADER = re.compile(r"(?i)criteria|eligib|inclusion|exclusion")
 
 
 def prose(text: str | None) -> str | None:
     lines = [unescape(line.strip()) for line in (text or "").split("\n") if line.strip()]
     return "\n".join(lines) or None
-
-
-def page_with_raw_criteria(record: dict[str, Any], layout: str) -> str:
-    """The rendered page, its criteria replaced by the record's criteria lines verbatim."""
-    trial = from_ctgov(record)
-    bare = attrs.evolve(
-        trial,
-        eligibility=attrs.evolve(trial.eligibility, inclusion=(), exclusion=(), other=()),
-    )
-    text = render(bare, layout)  # type: ignore[arg-type]
-    raw = criteria_lines(
-        record["protocolSection"]["eligibilityModule"].get("eligibilityCriteria", "")
-    )
-    gap = "\n\n" if layout == "labelled" else "\n"
-    block = gap.join(raw)
-    head, tail = text.split(ELIGIBILITY_HELPER + "\n", 1)
-    return head + ELIGIBILITY_HELPER + "\n" + (block + gap if block else "") + tail.lstrip("\n")
 
 
 def flat(criteria: tuple[ctparse.Criterion, ...]) -> list[str]:

@@ -42,6 +42,7 @@ from ctparse.model import (
 )
 from ctparse.pages.trial.render import Layout, render, section_lines
 from ctparse.pages.trial.vocabulary import RESULTS_AVAILABLE, SECTIONS
+from support.pages import interventions_determined
 from support.paths import SEED_EXPECTED, SEED_PAGE, corpus_files
 
 HELPER = dict(SECTIONS)
@@ -242,18 +243,6 @@ def test_multi_line_descriptions_print_one_line_each() -> None:
 #
 # ``parse(render(from_ctgov(r), layout))`` must give back everything the page carries. What a
 # page cannot carry is normalised away below, each with its reason.
-
-
-def interventions_determined(trial: Trial, layout: Layout) -> bool:
-    """Can a reader tell where each intervention starts?"""
-    if layout == "labelled":
-        # The name is the line before its "Intervention Type" line.
-        return all(item.type is not None for item in trial.interventions)
-    # Bare: plain lines, so only strict name / one-line-description pairs can be told apart.
-    return all(
-        item.description is not None and "\n" not in item.description
-        for item in trial.interventions
-    )
 
 
 def arms_determined(trial: Trial, layout: Layout) -> bool:
