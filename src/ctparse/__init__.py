@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from ctparse.batch.inputs import parse_file
-from ctparse.errors import ParseError
+from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
 from ctparse.formats.json import from_dict, to_dict, to_json
 from ctparse.model import (
@@ -73,6 +73,7 @@ __all__ = [
     "ParseError",
     "Phase",
     "PrimaryPurpose",
+    "RecordError",
     "RelatedTrial",
     "Sex",
     "Sponsor",

@@ -1,4 +1,8 @@
-"""One converter for JSON both ways: ``to_dict`` / ``from_dict`` / ``to_json``."""
+"""One converter for JSON both ways: ``to_dict`` / ``from_dict`` / ``to_json``.
+
+``from_dict`` checks the data against the model and coerces nothing: a wrong type, a bad enum
+value or an unknown key raises ``ctparse.RecordError`` naming the key path.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ctparse.formats.structure import structure
 from ctparse.model import Trial
 
 if TYPE_CHECKING:
@@ -36,10 +41,16 @@ def to_dict(trial: Trial) -> dict[str, Any]:
 
 
 def from_dict(data: Mapping[str, Any]) -> Trial:
-    """The Trial back from ``to_dict`` output (or the parsed JSON of ``to_json``)."""
-    return _converter().structure(data, Trial)
+    """The Trial back from ``to_dict`` output (or the parsed JSON of ``to_json``).
+
+    Raises ``RecordError`` (a ``ValueError``) naming the key path of the first value that
+    does not fit the model: ``eligibility.inclusion[3].text: expected a string, found 12``.
+    """
+    trial: Trial = structure(data, Trial)
+    return trial
 
 
 def to_json(trial: Trial, *, indent: int | None = 2) -> str:
     """``to_dict`` as a JSON string (UTF-8 safe: non-ASCII is kept as is)."""
     return json.dumps(to_dict(trial), ensure_ascii=False, indent=indent)
+
