@@ -26,7 +26,7 @@ import attrs
 
 from ctparse.errors import RecordError
 
-__all__ = ["structure"]
+__all__ = ["describe", "read_leaf", "structure"]
 
 # A request for one value: (data, annotation, key path).
 _Request = tuple[Any, Any, str]
@@ -123,6 +123,11 @@ def _fields(kind: Any) -> dict[str, tuple[Any, bool]]:
         field.name: (hints[field.name], field.default is attrs.NOTHING)
         for field in attrs.fields(kind)
     }
+
+
+def read_leaf(data: Any, kind: Any, path: str) -> Any:
+    """One scalar of type ``kind`` (str, int, float, bool, date or a StrEnum), checked."""
+    return _leaf(data, kind, path)
 
 
 def _leaf(data: Any, kind: Any, path: str) -> Any:

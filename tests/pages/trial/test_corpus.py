@@ -19,6 +19,7 @@ import pytest
 import ctparse
 from ctparse.eligibility.criteria import criteria_lines
 from ctparse.formats.ctgov import from_ctgov
+from ctparse.formats.registry import month_end
 from ctparse.pages.markdown import unescape
 from ctparse.pages.trial.render import render
 from ctparse.pages.trial.vocabulary import SECTIONS
@@ -48,6 +49,10 @@ def page_with_raw_criteria(record: dict[str, Any], layout: str) -> str:
     block = gap.join(raw)
     head, tail = text.split(ELIGIBILITY_HELPER + "\n", 1)
     return head + ELIGIBILITY_HELPER + "\n" + (block + gap if block else "") + tail.lstrip("\n")
+
+
+def page_date(date: str | None) -> str | None:
+    return month_end(date) if date is not None and len(date) == 7 else date
 
 
 def flat(criteria: tuple[ctparse.Criterion, ...]) -> list[str]:
@@ -82,8 +87,9 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
     assert list(trial.phases) == design.get("phases", [])
     assert trial.enrollment == design.get("enrollmentInfo", {}).get("count")
     assert trial.study_type == design["studyType"]
-    assert trial.start_date == status.get("startDateStruct", {}).get("date")
-    assert trial.completion_date == status.get("completionDateStruct", {}).get("date")
+    # A month-only registry date is printed as the month's last day, as the site does.
+    assert trial.start_date == page_date(status.get("startDateStruct", {}).get("date"))
+    assert trial.completion_date == page_date(status.get("completionDateStruct", {}).get("date"))
     description = p.get("descriptionModule", {})
     assert trial.brief_summary == prose(description.get("briefSummary"))
     assert trial.detailed_description == prose(description.get("detailedDescription"))
