@@ -136,10 +136,15 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
         unescape(line.strip())
         for line in criteria_lines(eligibility.get("eligibilityCriteria", ""))
     ]
-    # Each criterion is one line of the record with its list marker taken off ...
+    # Each criterion is one line of the record with its list marker taken off, or a
+    # qualified header that starts one (its group node; a criterion may be glued after it) ...
     unmatched = list(raw)
     for text in texts:
         index = next((k for k, line in enumerate(unmatched) if line.endswith(text)), None)
+        if index is None and HEADER.search(text):
+            index = next(k for k, line in enumerate(unmatched) if line.startswith(text))
+            unmatched[index] = unmatched[index][len(text) :].strip()
+            continue
         assert index is not None, f"criterion not on the page: {text!r}"
         del unmatched[index]
     # ... and the lines left over are the headers it consumed.
