@@ -1,5 +1,8 @@
 """Between ClinicalTrials.gov API v2 study records and the ``Trial`` model.
 
+(Over 400 lines: both directions stay in one module so that each mapping sits beside its
+inverse; the checked reading of record values lives in ``formats/registry.py``.)
+
 ``from_ctgov`` keeps what a trial page can show; ``to_ctgov`` writes a v2-shaped record back
 holding only what a ``Trial`` carries: a field the Trial lacks is absent, never ``None``.
 
