@@ -12,6 +12,7 @@ import pytest
 import ctparse
 from ctparse.batch.inputs import read_page
 from ctparse.batch.limits import MAX_FILE_BYTES
+from ctparse.model.diagnostics import DiagnosticCode
 from support.paths import SEED_PAGE
 
 needs_posix = pytest.mark.skipif(
@@ -44,6 +45,7 @@ def test_text_over_the_limit_is_refused_where_the_limit_is_crossed(tmp_path: Pat
     with pytest.raises(ctparse.ParseError) as caught:
         read_page(page, max_bytes=50)
     assert "longer than 50 bytes: pass a larger max_bytes" in str(caught.value)
+    assert caught.value.code is DiagnosticCode.TOO_LARGE
     assert (caught.value.line, caught.value.column) == (4, 36)
     assert read_page(page, max_bytes=115) == "line\n" * 3 + "x" * 100
     assert MAX_FILE_BYTES == 32 << 20
@@ -57,8 +59,9 @@ def test_a_gzip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ctparse.ParseError, match="the path is a directory, not a regular file"):
+    with pytest.raises(ctparse.ParseError, match="the path is a directory, not a regular") as caught:
         ctparse.parse_file(tmp_path)
+    assert caught.value.code is DiagnosticCode.UNREADABLE
 
 
 @needs_posix

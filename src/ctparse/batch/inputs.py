@@ -7,6 +7,7 @@ import os
 from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.errors import ParseError
 from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.reader import parse
 
 __all__ = ["parse_file", "read_page"]
@@ -34,12 +35,14 @@ def decode(data: bytes) -> str:
             "the file is UTF-32 (it starts with a UTF-32 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(
             "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     try:
         return data.decode("utf-8-sig")
@@ -54,6 +57,7 @@ def decode(data: bytes) -> str:
             "cannot be decoded; expected UTF-8 text",
             line,
             column,
+            code=DiagnosticCode.NOT_UTF8,
         ) from None
 
 

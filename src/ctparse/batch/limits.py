@@ -20,6 +20,7 @@ import zlib
 from typing import BinaryIO
 
 from ctparse.errors import ParseError
+from ctparse.model.diagnostics import DiagnosticCode
 
 __all__ = ["MAX_FILE_BYTES", "read_bounded"]
 
@@ -52,7 +53,12 @@ def read_bounded(
         if head == _GZIP_MAGIC:
             data = _gunzip(raw, max_bytes)
         elif name.lower().endswith(".gz") and head:
-            raise ParseError("the file is named .gz but is not gzip-compressed", 1, 1)
+            raise ParseError(
+                "the file is named .gz but is not gzip-compressed",
+                1,
+                1,
+                code=DiagnosticCode.NOT_TEXT,
+            )
         else:
             data = raw.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -68,7 +74,10 @@ def _gunzip(raw: BinaryIO, max_bytes: int) -> bytes:
             return data
     except (OSError, EOFError, zlib.error) as error:
         raise ParseError(
-            f"the file is not valid gzip ({error}): expected gzip-compressed page text", 1, 1
+            f"the file is not valid gzip ({error}): expected gzip-compressed page text",
+            1,
+            1,
+            code=DiagnosticCode.NOT_TEXT,
         ) from None
 
 
@@ -87,6 +96,7 @@ def _refuse_special(mode: int) -> None:
         f"the path is {kind}, not a regular file: pass allow_special=True to read it",
         1,
         1,
+        code=DiagnosticCode.UNREADABLE,
     )
 
 
@@ -98,5 +108,6 @@ def _too_long(kept: bytes, max_bytes: int) -> ParseError:
         f"the page text is longer than {max_bytes} bytes: pass a larger max_bytes to read it",
         line,
         column,
+        code=DiagnosticCode.TOO_LARGE,
     )
 
