@@ -59,7 +59,7 @@ def test_a_gzip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
 
 
 def test_a_directory_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ctparse.ParseError, match="the path is a directory, not a regular") as caught:
+    with pytest.raises(ctparse.ParseError, match="is a directory, not a regular") as caught:
         ctparse.parse_file(tmp_path)
     assert caught.value.code is DiagnosticCode.UNREADABLE
 
