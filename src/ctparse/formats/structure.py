@@ -53,27 +53,47 @@ def structure(data: Any, kind: type[Any]) -> Any:
 
 def _step(data: Any, kind: Any, path: str, pending: list[_Builder]) -> Any:
     """A leaf's value at once; for a container, push its builder and give it ``None``."""
+    optional, shape, inner = _shape(kind)
+    if data is None and optional:
+        return None
+    if shape == "leaf":
+        return _leaf(data, inner, path)
+    if shape == "attrs":
+        pending.append(_instance(data, inner, path))
+    elif shape == "tuple":
+        if _shape(inner)[1] == "leaf" and isinstance(data, list | tuple):
+            # A list of scalars (conditions, phases): no builder needed.
+            return tuple(_leaf(item, inner, f"{path}[{i}]") for i, item in enumerate(data))
+        pending.append(_items(data, inner, path))
+    elif shape == "dict":
+        pending.append(_entries(data, inner, path))
+    else:  # a Literal
+        if data not in inner:
+            raise _mismatch(path, _one_of(inner), data)
+        return data
+    return None
+
+
+@functools.cache
+def _shape(kind: Any) -> tuple[bool, str, Any]:
+    """(``None`` allowed, shape, what the shape needs) of an annotation, worked out once."""
     origin = typing.get_origin(kind)
+    optional = False
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        if data is None and len(options) < len(typing.get_args(kind)):
-            return None
         if len(options) != 1:
-            raise TypeError(f"{path}: no reader for the union {kind}")
+            raise TypeError(f"no reader for the union {kind}")
+        optional = len(options) < len(typing.get_args(kind))
         kind, origin = options[0], typing.get_origin(options[0])
     if attrs.has(kind):
-        pending.append(_instance(data, kind, path))
-    elif origin is tuple:
-        pending.append(_items(data, typing.get_args(kind)[0], path))
-    elif origin is dict:
-        pending.append(_entries(data, typing.get_args(kind)[1], path))
-    elif origin is typing.Literal:
-        if data not in typing.get_args(kind):
-            raise _mismatch(path, _one_of(typing.get_args(kind)), data)
-        return data
-    else:
-        return _leaf(data, kind, path)
-    return None
+        return optional, "attrs", kind
+    if origin is tuple:
+        return optional, "tuple", typing.get_args(kind)[0]
+    if origin is dict:
+        return optional, "dict", typing.get_args(kind)[1]
+    if origin is typing.Literal:
+        return optional, "literal", typing.get_args(kind)
+    return optional, "leaf", kind
 
 
 def _instance(data: Any, kind: Any, path: str) -> _Builder:
@@ -89,7 +109,14 @@ def _instance(data: Any, kind: Any, path: str) -> _Builder:
     values: dict[str, Any] = {}
     for name, (annotation, required) in fields.items():
         if name in data:
-            values[name] = yield data[name], annotation, _join(path, name)
+            value = data[name]
+            optional, shape, inner = _shape(annotation)
+            if shape != "leaf":
+                values[name] = yield value, annotation, _join(path, name)
+            elif value is not None or not optional:  # a scalar: read here, without a yield
+                values[name] = _leaf(value, inner, _join(path, name))
+            else:
+                values[name] = None
         elif required:
             raise RecordError(_join(path, name), "missing (it has no default)")
     return kind(**values)
