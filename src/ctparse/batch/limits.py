@@ -36,14 +36,17 @@ def read_bounded(
 ) -> bytes:
     """The bytes of the page text at ``path``, gzip undone; ``ParseError`` past the bounds."""
     name = os.fspath(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    # Opened without blocking: a FIFO with no writer would hold ``open`` itself.
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0)
     if not allow_special:
         _refuse_special(os.stat(name).st_mode)
     descriptor = os.open(name, flags)
     try:
         if not allow_special:
             _refuse_special(os.fstat(descriptor).st_mode)
-        os.set_blocking(descriptor, True)
+        if nonblocking:
+            os.set_blocking(descriptor, True)
     except BaseException:
         os.close(descriptor)
         raise
