@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
@@ -91,6 +92,7 @@ __all__ = [
     "parse",
     "parse_file",
     "render",
+    "tables",
     "to_ctgov",
     "to_dict",
     "to_json",
