@@ -17,6 +17,7 @@ import pytest
 
 import ctparse
 from ctparse.eligibility.criteria import criteria_lines
+from ctparse.formats.registry import month_end
 from ctparse.pages.markdown import unescape
 from support.pages import page_with_raw_criteria
 from support.paths import corpus_files
@@ -27,6 +28,10 @@ HEADER = re.compile(r"(?i)criteria|eligib|inclusion|exclusion")
 def prose(text: str | None) -> str | None:
     lines = [unescape(line.strip()) for line in (text or "").split("\n") if line.strip()]
     return "\n".join(lines) or None
+
+
+def page_date(date: str | None) -> str | None:
+    return month_end(date) if date is not None and len(date) == 7 else date
 
 
 def flat(criteria: tuple[ctparse.Criterion, ...]) -> list[str]:
@@ -61,8 +66,9 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
     assert list(trial.phases) == design.get("phases", [])
     assert trial.enrollment == design.get("enrollmentInfo", {}).get("count")
     assert trial.study_type == design["studyType"]
-    assert trial.start_date == status.get("startDateStruct", {}).get("date")
-    assert trial.completion_date == status.get("completionDateStruct", {}).get("date")
+    # A month-only registry date is printed as the month's last day, as the site does.
+    assert trial.start_date == page_date(status.get("startDateStruct", {}).get("date"))
+    assert trial.completion_date == page_date(status.get("completionDateStruct", {}).get("date"))
     description = p.get("descriptionModule", {})
     assert trial.brief_summary == prose(description.get("briefSummary"))
     assert trial.detailed_description == prose(description.get("detailedDescription"))
@@ -109,10 +115,15 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
         unescape(line.strip())
         for line in criteria_lines(eligibility.get("eligibilityCriteria", ""))
     ]
-    # Each criterion is one line of the record with its list marker taken off ...
+    # Each criterion is one line of the record with its list marker taken off, or a
+    # qualified header that starts one (its group node; a criterion may be glued after it) ...
     unmatched = list(raw)
     for text in texts:
         index = next((k for k, line in enumerate(unmatched) if line.endswith(text)), None)
+        if index is None and HEADER.search(text):
+            index = next(k for k, line in enumerate(unmatched) if line.startswith(text))
+            unmatched[index] = unmatched[index][len(text) :].strip()
+            continue
         assert index is not None, f"criterion not on the page: {text!r}"
         del unmatched[index]
     # ... and the lines left over are the headers it consumed.

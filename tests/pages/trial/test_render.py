@@ -337,3 +337,10 @@ def test_page_parses_back_to_the_trial(path: Path, layout: Layout) -> None:
     assert section_lines(parsed, "Interventions", layout) == section_lines(
         trial, "Interventions", layout
     )
+
+
+@pytest.mark.parametrize("layout", ["fancy", "Labelled", ""])
+def test_an_unknown_layout_is_refused(layout: str) -> None:
+    trial = ctparse.parse(SEED_PAGE.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match=f"unknown layout '{layout}': expected one of 'bare'"):
+        ctparse.render(trial, layout)  # type: ignore[arg-type]
