@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.eligibility.constraints import constraints
-from ctparse.errors import ParseError
+from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
-from ctparse.formats.json import from_dict, to_dict, to_json
+from ctparse.formats.json import from_dict, from_json, to_dict, to_json
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -24,6 +25,7 @@ from ctparse.model import (
     Criterion,
     Design,
     Diagnostic,
+    DiagnosticCode,
     Eligibility,
     Identifier,
     IdentifierType,
@@ -69,6 +71,7 @@ __all__ = [
     "Criterion",
     "Design",
     "Diagnostic",
+    "DiagnosticCode",
     "Eligibility",
     "Identifier",
     "IdentifierType",
@@ -89,6 +92,7 @@ __all__ = [
     "PerformanceStatus",
     "Phase",
     "PrimaryPurpose",
+    "RecordError",
     "RelatedTrial",
     "Scale",
     "Sex",
@@ -102,9 +106,11 @@ __all__ = [
     "constraints",
     "from_ctgov",
     "from_dict",
+    "from_json",
     "parse",
     "parse_file",
     "render",
+    "tables",
     "to_ctgov",
     "to_dict",
     "to_json",

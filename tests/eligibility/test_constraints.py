@@ -19,7 +19,6 @@ from ctparse.eligibility import constraints as extraction
 from ctparse.eligibility import vocabulary
 from ctparse.eligibility.criteria import parse_criteria
 from ctparse.formats.json import _converter
-from ctparse.grammars import read_grammar
 from ctparse.model import (
     Constraint,
     Criterion,
@@ -31,6 +30,7 @@ from ctparse.model import (
     PerformanceStatus,
     Scale,
 )
+from ctparse.pages.grammar import grammar_source
 from support.paths import FIXTURES
 
 EXAMPLES = FIXTURES / "constraints" / "examples.jsonl"
@@ -191,7 +191,7 @@ def test_a_criterion_without_constraints_writes_an_empty_list() -> None:
 
 
 def test_grammar_declares_exactly_the_token_kinds_of_the_vocabulary() -> None:
-    grammar = read_grammar("constraints.lark")
+    grammar = grammar_source("constraints.lark")
     declared = re.search(r"^%declare (.*)$", grammar, re.MULTILINE)
     assert declared is not None
     assert set(declared.group(1).split()) == set(vocabulary.TOKEN_KINDS)

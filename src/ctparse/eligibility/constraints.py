@@ -27,7 +27,6 @@ from lark.exceptions import LarkError
 from lark.lexer import Lexer, LexerState
 
 from ctparse.eligibility import vocabulary as words
-from ctparse.grammars import read_grammar
 from ctparse.model.constraints import (
     Constraint,
     LifeExpectancy,
@@ -38,6 +37,7 @@ from ctparse.model.constraints import (
     PerformanceStatus,
     Scale,
 )
+from ctparse.pages.grammar import grammar_source
 
 __all__ = ["constraints"]
 
@@ -137,6 +137,12 @@ _BAD_UNIT = re.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
 _SPACES = re.compile(r"[\s\u00a0]*")
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
+# How far after a cue its number may be: farther than the tokens a span reads can reach.
+_NUMBER_REACH = 400
+_NUMBERISH = re.compile(
+    rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = frozenset(word for phrase in words.NUMBER_WORDS for word in phrase.split())
 _CONDITION = re.compile(rf"(?<![^\W_])(?:{'|'.join(words.CONDITIONS)})(?![^\W_])", _FLAGS)
 _CHANGE = re.compile(rf"(?:{'|'.join(words.CHANGE_WORDS)})\W*(?:the\W+)?(?:serum\W+)?$", _FLAGS)
@@ -313,7 +319,7 @@ class _NoText(Lexer):
 @functools.cache
 def _parser() -> Lark:
     return Lark(
-        read_grammar("constraints.lark"),
+        grammar_source("constraints.lark"),
         parser="lalr",
         lexer=_NoText,
         transformer=_Build(),
@@ -461,7 +467,10 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         return  # every constraint has a number
     for word in _WORD.finditer(text):
         if word.group().lower() in words.CUE_WORDS:
-            cue = _CUE.match(text, word.start())
+            start = word.start()
+            if _NUMBERISH.search(text, start, start + _NUMBER_REACH) is None:
+                continue  # no number close enough for an expression from here
+            cue = _CUE.match(text, start)
             if cue is not None:
                 yield cue
 

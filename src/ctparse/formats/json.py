@@ -1,28 +1,25 @@
-"""One converter for JSON both ways: ``to_dict`` / ``from_dict`` / ``to_json``."""
+"""One converter for JSON both ways: ``to_dict`` / ``from_dict`` / ``to_json`` / ``from_json``.
+
+``from_dict`` checks the data against the model and coerces nothing: a wrong type, a bad enum
+value or an unknown key raises ``ctparse.RecordError`` naming the key path. Criteria trees of
+any depth are written and read (no recursion along the tree).
+"""
 
 from __future__ import annotations
 
 import datetime
 import functools
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from ctparse.model import Constraint, LifeExpectancy, Measurement, PerformanceStatus, Trial
+from ctparse.formats import deepjson
+from ctparse.formats.structure import structure
+from ctparse.model import Criterion, LifeExpectancy, Measurement, PerformanceStatus, Trial
 
 if TYPE_CHECKING:
     from cattrs import Converter
 
-__all__ = ["CONSTRAINT_KINDS", "from_dict", "to_dict", "to_json"]
-
-# Each constraint is written with a "kind" key saying which class it is.
-CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
-    "performance_status": PerformanceStatus,
-    "measurement": Measurement,
-    "life_expectancy": LifeExpectancy,
-}
+__all__ = ["from_dict", "from_json", "to_dict", "to_json"]
 
 
 @functools.cache
@@ -35,32 +32,34 @@ def _converter() -> Converter:
     converter.register_structure_hook(
         datetime.date, lambda value, _: datetime.date.fromisoformat(value)
     )
-    _constraint_hooks(converter)
+    # The one recursive class: written with a loop, so that any depth can be written.
+    converter.register_unstructure_hook(Criterion, _criterion_dict)
+    for constraint in (PerformanceStatus, Measurement, LifeExpectancy):
+        # Each constraint says which kind it is, first.
+        fields = converter.gen_unstructure_attrs_fromdict(constraint)
+        converter.register_unstructure_hook(
+            constraint, lambda value, fields=fields: {"kind": value.kind, **fields(value)}
+        )
     return converter
 
 
-def _constraint_hooks(converter: Converter) -> None:
-    for kind, cls in CONSTRAINT_KINDS.items():
-        names = [field.name for field in attrs.fields(cls)]
+def _criterion_dict(top: Criterion) -> dict[str, Any]:
+    """``{"text": ..., "children": [...], "constraints": [...]}`` for a criterion tree,
+    without recursion."""
+    record = _one_criterion(top)
+    pending = [(top, record)]
+    while pending:
+        criterion, written = pending.pop()
+        for child in criterion.children:
+            child_record = _one_criterion(child)
+            written["children"].append(child_record)
+            pending.append((child, child_record))
+    return record
 
-        def unstructure(obj: Any, kind: str = kind, names: list[str] = names) -> dict[str, Any]:
-            return {"kind": kind, **{n: converter.unstructure(getattr(obj, n)) for n in names}}
 
-        converter.register_unstructure_hook(cls, unstructure)
-
-    def structure(data: Mapping[str, Any], _: Any) -> Constraint:
-        cls = CONSTRAINT_KINDS[data["kind"]]
-        fields = {key: value for key, value in data.items() if key != "kind"}
-        result: Constraint = converter.structure(fields, cls)
-        return result
-
-    def number(value: Any, _: Any) -> int | float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"not a number: {value!r}")
-        return value
-
-    converter.register_structure_hook_func(lambda hint: hint == Constraint, structure)
-    converter.register_structure_hook_func(lambda hint: hint == int | float, number)
+def _one_criterion(criterion: Criterion) -> dict[str, Any]:
+    constraints = _converter().unstructure(criterion.constraints)
+    return {"text": criterion.text, "children": [], "constraints": constraints}
 
 
 def to_dict(trial: Trial) -> dict[str, Any]:
@@ -70,10 +69,20 @@ def to_dict(trial: Trial) -> dict[str, Any]:
 
 
 def from_dict(data: Mapping[str, Any]) -> Trial:
-    """The Trial back from ``to_dict`` output (or the parsed JSON of ``to_json``)."""
-    return _converter().structure(data, Trial)
+    """The Trial back from ``to_dict`` output (or the parsed JSON of ``to_json``).
+
+    Raises ``RecordError`` (a ``ValueError``) naming the key path of the first value that
+    does not fit the model: ``eligibility.inclusion[3].text: expected a string, found 12``.
+    """
+    trial: Trial = structure(data, Trial)
+    return trial
 
 
 def to_json(trial: Trial, *, indent: int | None = 2) -> str:
     """``to_dict`` as a JSON string (UTF-8 safe: non-ASCII is kept as is)."""
-    return json.dumps(to_dict(trial), ensure_ascii=False, indent=indent)
+    return deepjson.dumps(to_dict(trial), indent=indent)
+
+
+def from_json(text: str) -> Trial:
+    """The Trial back from ``to_json`` output, at any depth of criteria."""
+    return from_dict(deepjson.loads(text))

@@ -2,12 +2,12 @@
 
 The schema is derived from the field types of ``Trial`` and the classes it holds, so a field
 added to the model appears here without anyone touching this file, and a field of a kind
-this file does not know fails loudly instead of being left out.
+this file does not know fails loudly instead of being left out.  Scalar types come from
+``ctparse.model.types``, which the flat tables share.
 """
 
 from __future__ import annotations
 
-import datetime
 import enum
 import inspect
 import types
@@ -16,15 +16,14 @@ from typing import Any
 
 import attrs
 
-from ctparse.formats.json import CONSTRAINT_KINDS
 from ctparse.model import Trial
+from ctparse.model.types import json_type, scalar_type
 
 __all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _NULL: dict[str, Any] = {"type": "null"}
-_KIND_OF = {cls: kind for kind, cls in CONSTRAINT_KINDS.items()}
 
 
 def source_schema() -> dict[str, Any]:
@@ -93,8 +92,8 @@ class _Builder:
     def object_schema(self, cls: type) -> dict[str, Any]:
         hints = typing.get_type_hints(cls)
         properties = {field.name: self.of(hints[field.name]) for field in attrs.fields(cls)}
-        kind = _KIND_OF.get(cls)
-        if kind is not None:  # constraints say which class they are
+        kind = getattr(cls, "kind", None)
+        if isinstance(kind, str):  # constraints say which class they are
             properties = {"kind": {"const": kind}, **properties}
         schema: dict[str, Any] = {"type": "object"}
         description = _doc(cls)
@@ -119,8 +118,6 @@ class _Builder:
     def of(self, hint: Any) -> dict[str, Any]:
         origin = typing.get_origin(hint)
         arguments = typing.get_args(hint)
-        if hint == int | float:
-            return {"type": "number"}
         if origin in (types.UnionType, typing.Union):
             options = [self.of(argument) for argument in arguments if argument is not type(None)]
             if type(None) not in arguments:
@@ -133,16 +130,11 @@ class _Builder:
             if len(arguments) == 2 and arguments[1] is Ellipsis:
                 return {"type": "array", "items": self.of(arguments[0])}
             raise TypeError(f"no JSON Schema for fixed-length {hint!r}")
-        if hint is bool:
-            return {"type": "boolean"}
-        if hint is int:
-            return {"type": "integer"}
-        if hint is str:
-            return {"type": "string"}
-        if hint is datetime.date:
-            return {"type": "string", "format": "date"}
         if isinstance(hint, type) and (issubclass(hint, enum.Enum) or attrs.has(hint)):
             return self.reference(hint)
+        value_type = scalar_type(hint)
+        if value_type is not None:
+            return json_type(value_type)
         raise TypeError(f"no JSON Schema for {hint!r}: teach ctparse.schema this type")
 
 

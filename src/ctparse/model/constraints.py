@@ -4,7 +4,7 @@ life expectancy (the rules are in README.md, "Constraints in criteria")."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from attrs import frozen
 
@@ -80,6 +80,8 @@ class LifeExpectancyUnit(StrEnum):
 class PerformanceStatus:
     """The inclusive range of scores allowed on a scale (``scale`` null when none is named)."""
 
+    kind: ClassVar[str] = "performance_status"  # how JSON names the class
+
     scale: Scale | None
     min: int
     max: int
@@ -89,16 +91,22 @@ class PerformanceStatus:
 class Measurement:
     """A threshold on a measure; ``unit`` as written (lightly normalised), null if none is."""
 
+    kind: ClassVar[str] = "measurement"
+
     measure: Measure
     op: Op
-    value: int | float
+    value: float  # an int when the text writes no fraction (1500, not 1500.0)
     unit: str | None
 
 
 @frozen(kw_only=True)
 class LifeExpectancy:
+    """How long the patient is expected to live, compared with a bound."""
+
+    kind: ClassVar[str] = "life_expectancy"
+
     op: Op
-    value: int | float
+    value: float
     unit: LifeExpectancyUnit
 
 

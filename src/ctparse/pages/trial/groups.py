@@ -5,6 +5,10 @@ from a description. A line grammar cannot decide; these functions do, by reading
 sections against each other: an arm lists each of its interventions as the name followed by
 that intervention's description, exactly as the Interventions section prints them. The
 labelled layout's ``Group Type`` / ``Intervention Type`` lines settle most cases outright.
+
+One module, over 400 lines, on purpose: the arm reader, the readings it scores and the
+scores themselves are one algorithm, tuned together on the registry records; split apart,
+a score would sit far from the reading it weighs.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import regex
 from lark import Token
 
 from ctparse.model import Arm, ArmGroupType, Intervention, InterventionType
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
+from ctparse.pages.trial.values import after_prefix
 
 __all__ = ["read_groups"]
 
-Report = Callable[[Token, str], None]
+# (token, code, section, detail): how a reading reports a line it cannot use.
+Report = Callable[[Token, DiagnosticCode, str, str], None]
 
 _TEXT = "TEXT"
 _GROUP_TYPE = "GROUP_TYPE"
@@ -45,14 +52,19 @@ def _labelled_interventions(tokens: list[Token], report: Report) -> tuple[Interv
     while i < len(tokens):
         token = tokens[i]
         if token.type != _TEXT:
-            report(token, "Interventions: an 'Intervention Type' line with no name before it")
+            report(
+                token,
+                DiagnosticCode.INCOMPLETE_ENTRY,
+                "Interventions",
+                "an 'Intervention Type' line with no name before it",
+            )
             i += 1
             continue
         name = _line(token)
         kind: InterventionType | None = None
         i += 1
         if _kind(tokens, i) == _INTERVENTION_TYPE:
-            kind = InterventionType(_line(tokens[i]).removeprefix("Intervention Type "))
+            kind = InterventionType(after_prefix(_line(tokens[i]), "intervention_type"))
             i += 1
         start = i
         # The description runs up to the next name, which its type line gives away.
@@ -174,7 +186,12 @@ def read_groups(
     assert best is not None
     _, arms, table, reader = best
     for token in reader.stray:
-        report(token, f"Study Groups: '{_line(token)}' stands where an arm label belongs")
+        report(
+            token,
+            DiagnosticCode.MISPLACED_LINE,
+            "Study Groups",
+            f"'{_line(token)}' stands where an arm label belongs",
+        )
     return arms, table + _check_blocks(read_lines, reader.blocks, table, report)
 
 
@@ -199,7 +216,7 @@ def _check_blocks(
         typed = start + 1 < end and lines.kinds[start + 1] == _INTERVENTION_TYPE
         first = start + 2 if typed else start + 1
         kind = (
-            InterventionType(lines.text[start + 1].removeprefix("Intervention Type "))
+            InterventionType(after_prefix(lines.text[start + 1], "intervention_type"))
             if typed
             else None
         )
@@ -211,15 +228,18 @@ def _check_blocks(
         if kind is not None and all(kind != item.type for item in listed):
             report(
                 lines.tokens[start + 1],
-                f"Study Groups: '{lines.text[start + 1]}' for '{name}' differs from the "
+                DiagnosticCode.CONTRADICTION,
+                "Study Groups",
+                f"'{lines.text[start + 1]}' for '{name}' differs from the "
                 f"Interventions section ({listed[0].type or 'no type'})",
             )
         if first < end and all(description != item.description for item in listed):
             for token in lines.tokens[first:end]:
                 report(
                     token,
-                    f"Study Groups: description line of '{name}' differs from the "
-                    "Interventions section",
+                    DiagnosticCode.CONTRADICTION,
+                    "Study Groups",
+                    f"description line of '{name}' differs from the Interventions section",
                 )
     return tuple(extra.values())
 
@@ -437,7 +457,7 @@ class _ArmReader:
                 block = block_end
             kind = None
             if after > description_end:
-                kind = ArmGroupType(lines.text[description_end].removeprefix("Group Type "))
+                kind = ArmGroupType(after_prefix(lines.text[description_end], "group_type"))
             arms.append(
                 Arm(
                     label=lines.text[i],

@@ -17,25 +17,30 @@ No line ends the text: the example page has no final newline.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from ctparse.eligibility.criteria import format_criteria
 from ctparse.formats.ctgov import age_text
 from ctparse.model import Arm, Design, Intervention, RelatedTrial, Trial
 from ctparse.pages.markdown import escape
 from ctparse.pages.trial import vocabulary as page
+from ctparse.pages.trial.vocabulary import LINE_PREFIXES as PREFIX
 
-__all__ = ["Layout", "render", "section_lines"]
+__all__ = ["LAYOUTS", "Layout", "render", "section_lines"]
 
 Layout = Literal["bare", "labelled"]
+LAYOUTS: tuple[str, ...] = get_args(Layout)
 
 # A section's content lines; ``None`` leaves the section (heading and helper) out.
 _Body = Callable[[Trial, bool], list[str] | None]
 
 
 def render(trial: Trial, layout: Layout = "bare") -> str:
-    """The page text of ``trial`` in the given layout."""
-    labelled = layout == "labelled"
+    """The page text of ``trial`` in the given layout (``"bare"`` or ``"labelled"``).
+
+    Raises ``ValueError`` for any other layout: a typo must not silently give the bare one.
+    """
+    labelled = _labelled(layout)
     lines = _header(trial)
     for heading, helper in page.SECTIONS:
         body = _BODIES[heading](trial, labelled)
@@ -47,15 +52,23 @@ def render(trial: Trial, layout: Layout = "bare") -> str:
 
 def section_lines(trial: Trial, heading: str, layout: Layout = "bare") -> list[str] | None:
     """The content lines one section gets (``None`` when it is left out)."""
-    return _BODIES[heading](trial, layout == "labelled")
+    return _BODIES[heading](trial, _labelled(layout))
+
+
+def _labelled(layout: str) -> bool:
+    if layout not in LAYOUTS:
+        raise ValueError(
+            f"unknown layout {layout!r}: expected one of {', '.join(map(repr, LAYOUTS))}"
+        )
+    return layout == "labelled"
 
 
 def _header(trial: Trial) -> list[str]:
     lines = [] if trial.title is None else [trial.title]
     if trial.nct_id is not None:
-        lines.append(f"NCT ID: {trial.nct_id}")
+        lines.append(PREFIX["nct_id"] + trial.nct_id)
     if trial.last_updated is not None:
-        lines.append(f"Last Updated: {trial.last_updated.isoformat()}")
+        lines.append(PREFIX["last_updated"] + trial.last_updated.isoformat())
     return lines
 
 
@@ -146,14 +159,14 @@ def _groups(trial: Trial, labelled: bool) -> list[str]:
 def _arm(arm: Arm, labelled: bool) -> list[str]:
     lines = [arm.label, *_prose(arm.description)]
     if labelled and arm.type is not None:
-        lines.append(f"Group Type {arm.type.value}")
+        lines.append(PREFIX["group_type"] + arm.type.value)
     return lines
 
 
 def _intervention(item: Intervention, labelled: bool) -> list[str]:
     lines = [item.name]
     if labelled and item.type is not None:
-        lines.append(f"Intervention Type {item.type.value}")
+        lines.append(PREFIX["intervention_type"] + item.type.value)
     return lines + _prose(item.description)
 
 
@@ -189,7 +202,7 @@ def _investigators(trial: Trial, labelled: bool) -> list[str]:
     for person in trial.investigators:
         lines.append(person.name)
         if person.role is not None:
-            lines.append(f"Role: {person.role.value}")
+            lines.append(PREFIX["role"] + person.role.value)
         if person.affiliation is not None:
             lines.append(person.affiliation)
     return lines
@@ -211,8 +224,8 @@ def _identifiers(trial: Trial, labelled: bool) -> list[str]:
     for ident in trial.identifiers:
         lines += [
             ident.id,
-            f"Identifier Type: {'-' if ident.type is None else ident.type.value}",
-            f"Identifier Source: {ident.source or '-'}",
+            PREFIX["identifier_type"] + ("-" if ident.type is None else ident.type.value),
+            PREFIX["identifier_source"] + (ident.source or "-"),
         ]
     return lines
 
