@@ -260,3 +260,21 @@ def test_dense_cues_are_read_about_once() -> None:
     finally:
         extraction._tokens = original  # type: ignore[assignment]
     assert reads <= 2 * 1_006
+
+
+def test_from_ctgov_fills_the_constraints() -> None:
+    record = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT01234567", "briefTitle": "A trial"},
+            "eligibilityModule": {
+                "eligibilityCriteria": "Inclusion Criteria:\n\n* ECOG performance status 0-1\n"
+                "* Platelets ≥ 100 × 10^9/L\n\nExclusion Criteria:\n\n* Pregnancy\n"
+            },
+        }
+    }
+    eligibility = ctparse.from_ctgov(record).eligibility
+    assert [c.constraints for c in eligibility.inclusion] == [
+        (PerformanceStatus(scale=Scale.ECOG, min=0, max=1),),
+        (Measurement(measure=Measure.PLATELETS, op=Op.GE, value=100, unit="10^9/L"),),
+    ]
+    assert eligibility.exclusion[0].constraints == ()

@@ -1,13 +1,15 @@
 """``constraints``: the performance status ranges, thresholds and life expectancies one criterion
 states (rules in README.md, "Constraints in criteria").
 
-How, in linear time: one regular expression finds cue words (measure and scale names, "life
-expectancy"); a text without any costs that one scan.  From each cue a lexer built from
-``vocabulary.py`` reads at most ``_SPAN_TOKENS`` tokens, stopping at a word it does not know,
-and feeds them to the LALR parser of ``grammars/constraints.lark``; the longest prefix the
-grammar accepts is the expression.  Thresholds under a condition (``if``, ``for patients
-with``), alternatives for one group (``... for men``) and changes (``increase in``) are left
-out by looking at the words around the expression.
+How, in linear time: the text's words are looked up in ``CUE_WORDS`` (a set); a text with
+none of them, or with no number, costs that split.  Where a cue word starts and a number
+follows within ``_NUMBER_REACH`` characters, one regular expression reads the cue (a measure
+or scale name, "life expectancy"); from it a lexer built from ``vocabulary.py`` reads at most
+``_SPAN_TOKENS`` tokens, as the LALR parser of ``grammars/constraints.lark`` asks for them,
+stopping at a word it does not know; the longest prefix the grammar accepts is the
+expression, and cues inside what the parser took are not read again.  Thresholds under a
+condition (``if``, ``for patients with``), alternatives for one group (``... for men``) and
+changes (``increase in``) are left out by looking at the words around the expression.
 
 Over 400 lines: the lexer, the transformer from the grammar's tree and the filters share the
 token kinds and are read together.
@@ -137,7 +139,7 @@ _BAD_UNIT = re.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
 _SPACES = re.compile(r"[\s\u00a0]*")
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
-# How far after a cue its number may be: farther than the tokens a span reads can reach.
+# How far after a cue its number may be looked for: about as far as a span's tokens reach.
 _NUMBER_REACH = 400
 _NUMBERISH = re.compile(
     rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
