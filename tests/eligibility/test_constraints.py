@@ -278,3 +278,13 @@ def test_from_ctgov_fills_the_constraints() -> None:
         (Measurement(measure=Measure.PLATELETS, op=Op.GE, value=100, unit="10^9/L"),),
     ]
     assert eligibility.exclusion[0].constraints == ()
+
+
+def test_from_dict_names_a_constraint_of_unknown_kind() -> None:
+    trial = ctparse.parse((FIXTURES / "valid" / "NCT05001971.txt").read_text(encoding="utf-8"))
+    data = ctparse.to_dict(trial)
+    data["eligibility"]["inclusion"][0]["constraints"] = [{"kind": "weight", "value": 50}]
+    with pytest.raises(ctparse.RecordError) as error:
+        ctparse.from_dict(data)
+    assert "eligibility.inclusion[0].constraints[0].kind" in str(error.value)
+    assert '"weight"' in str(error.value)
