@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
-from pathlib import Path
 from typing import cast
 
 import regex
@@ -21,6 +19,7 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ctparse.errors import ParseError, describe_terminal
 from ctparse.model import Diagnostic, Trial
+from ctparse.pages.grammar import build_parser, grammar_words
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
 from ctparse.pages.trial.transformer import _date as parse_date
@@ -60,27 +59,13 @@ _FILLERS = (
 
 
 def grammar_text() -> str:
-    """The page grammar: shipped in the package, or read from a source checkout."""
-    packaged = resources.files("ctparse").joinpath("grammars", "page.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[4] / "grammars" / "page.lark"
-    return checkout.read_text(encoding="utf-8")
+    """The page grammar with the shared grammar it imports: every word it spells."""
+    return grammar_words("page")
 
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        transformer=PageTransformer(),
-        propagate_positions=False,
-        maybe_placeholders=False,
-        # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
-        # starts in milliseconds instead of redoing it.
-        cache=True,
-    )
+    return build_parser("page", PageTransformer())
 
 
 def parse(text: str, *, lenient: bool = False) -> Trial:
