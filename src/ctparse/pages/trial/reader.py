@@ -12,15 +12,14 @@ from typing import cast
 
 import regex
 from attrs import evolve
-from lark import Lark, Token
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_analysis import Shift
-from lark.parsers.lalr_interactive_parser import InteractiveParser
+from lark import Lark
+from lark.exceptions import UnexpectedInput
 
-from ctparse.errors import ParseError, describe_terminal
+from ctparse.errors import ParseError
 from ctparse.model import Diagnostic, Trial
 from ctparse.pages.grammar import build_parser, grammar_words
 from ctparse.pages.lines import Source, prepare
+from ctparse.pages.recovery import NoFiller, Recovery
 from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
 from ctparse.pages.trial.transformer import _date as parse_date
 from ctparse.pages.trial.vocabulary import SECTIONS
@@ -240,179 +239,20 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
 
 
 def _parse_page(source: Source, problems: list[Problem]) -> Page:
-    recovery = _Recovery(source, problems)
+    recovery = Recovery(
+        source.text,
+        problems,
+        Problem,
+        fillers=_FILLERS,
+        headings=_HEADING_LINES,
+        ends_with_newline=source.ends_with_newline,
+    )
     try:
         page = cast(Page, _parser().parse(source.text, on_error=recovery.on_error))
-    except (UnexpectedInput, _NoFiller) as error:
+    except (UnexpectedInput, NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
         problems.append(Problem(line, 1, "the page could not be read past this line"))
         _every_line(source.text, problems, line, "line not read after an unrecoverable error")
         return Page(header={}, sections=())
     return page
-
-
-class _Recovery:
-    """Turns each grammar error into a problem and puts the parser back on its feet."""
-
-    def __init__(self, source: Source, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = problems
-        self.lines = source.text.split("\n")
-        self._section_line = 0
-        self._section = "page header"
-        # What each parser state expects, and how to bridge to each token kind from each
-        # state stack: a page of many stray lines meets the same few again and again.
-        self._expected: dict[int, str] = {}
-        self._plans: dict[tuple[tuple[int, ...], str], tuple[str, ...] | None] = {}
-
-    def section_at(self, line: int) -> str:
-        """The heading a line stands under; scans forward only, as errors come in order."""
-        if line < self._section_line:
-            self._section_line, self._section = 0, "page header"
-        for number in range(self._section_line, min(line, len(self.lines))):
-            if self.lines[number] in _HEADING_LINES:
-                self._section = self.lines[number]
-        self._section_line = max(self._section_line, line)
-        return self._section
-
-    def on_error(self, error: UnexpectedInput) -> bool:
-        # TEXT matches any line, so the lexer never fails: every error is a token the
-        # grammar did not expect here.
-        if isinstance(error, UnexpectedToken):
-            self._unexpected(error)
-            return True
-        return False
-
-    def _unexpected(self, error: UnexpectedToken) -> None:
-        token = error.token
-        parser = error.interactive_parser
-        state = parser.parser_state.position
-        expected = self._expected.get(state)
-        if expected is None:
-            names = sorted(
-                name for name in _choices(parser) if name.isupper() and not name.startswith("$")
-            )
-            expected = self._expected[state] = _expected_words(names)
-        at_end = token.type == "$END"
-        line = self.source.text.rstrip("\n").count("\n") + 1 if at_end else token.line or 1
-        section = self.section_at(line)
-        found = "the end of the page" if at_end else _found(token)
-        message = f"{section}: expected {expected}, found {found}"
-        if at_end or (line >= len(self.lines) - 1 and not self.source.ends_with_newline):
-            message += "; the page is cut off here"
-        # The end of a page cut inside a line is already reported at that line.
-        if not (at_end and self.problems and self.problems[-1].line >= line):
-            self.problems.append(Problem(line, 1 if at_end else token.column or 1, message))
-        if at_end:
-            _close(parser)
-            return
-        key = (tuple(parser.parser_state.state_stack), token.type)
-        if key not in self._plans:
-            self._plans[key] = _bridge_plan(parser, token.type)
-        plan = self._plans[key]
-        if plan is not None:
-            for name in plan:
-                parser.feed_token(_filler(name, token))
-            parser.feed_token(token)
-
-
-def _choices(parser: InteractiveParser) -> set[str]:
-    """The terminals the parser accepts next (lark leaves these calls untyped)."""
-    return set(parser.choices())  # type: ignore[no-untyped-call]
-
-
-def _found(token: Token) -> str:
-    line = str(token).split("\n", 1)[0]
-    if token.type.startswith("H_"):
-        return f"the heading '{line}'"
-    if len(line) > 60:
-        line = line[:57] + "..."
-    return f"'{line}'"
-
-
-def _expected_words(expected: list[str]) -> str:
-    named = [describe_terminal(name) for name in expected if not name.startswith("H_")]
-    named = list(dict.fromkeys(named))
-    headings = any(name.startswith("H_") for name in expected)
-    if len(named) > 4:
-        named = [*named[:4], "..."]
-    if headings:
-        named.append("a section heading")
-    if not named:
-        return "nothing more"
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
-
-
-def _filler(name: str, like: Token | None) -> Token:
-    # An empty value marks the token as invented: the transformer reads it as missing.
-    if like is not None:
-        return Token.new_borrow_pos(name, "", like)
-    return Token(name, "")
-
-
-def _bridge_plan(parser: InteractiveParser, kind: str) -> tuple[str, ...] | None:
-    """The invented tokens that close the unfinished structure and let a ``kind`` token in,
-    or ``None`` to drop that token.
-
-    A heading met inside a sponsor pair closes the pair; a stray line that nothing can
-    take is dropped (it is already reported). An invented free-text line never opens a
-    new record after closing the last one: that record would be a phantom that takes the
-    real lines meant for the one before (a second ``Identifier Type`` line is dropped, not
-    read as the start of an identifier with no id). Candidates are tried on the parse
-    table alone, so an error costs the same however long the page before it.
-    """
-    choices = _choices(parser)
-    for filler in _FILLERS:
-        if filler not in choices:
-            continue
-        if _accepts(parser, (filler, kind)):
-            return (filler,)
-        second = next(
-            (f for f in _FILLERS if f != "TEXT" and _accepts(parser, (filler, f, kind))), None
-        )
-        if second is not None:
-            return (filler, second)
-    return None
-
-
-def _accepts(parser: InteractiveParser, kinds: tuple[str, ...]) -> bool:
-    """Would the parser take these terminals in turn? Walks the LALR table on a copy of the
-    state stack only: no values are built and nothing else is copied."""
-    state = parser.parser_state
-    table = state.parse_conf.states
-    stack = list(state.state_stack)
-    for kind in kinds:
-        while True:
-            step = table[stack[-1]].get(kind)
-            if step is None:
-                return False
-            action, argument = step
-            if action is Shift:
-                stack.append(argument)
-                break
-            size = len(argument.expansion)
-            if size:
-                del stack[-size:]
-            stack.append(table[stack[-1]][argument.origin.name][1])
-    return True
-
-
-class _NoFiller(Exception):
-    pass
-
-
-def _next_filler(parser: InteractiveParser) -> str:
-    choices = _choices(parser)
-    for filler in _FILLERS:
-        if filler in choices:
-            return filler
-    raise _NoFiller
-
-
-def _close(parser: InteractiveParser) -> None:
-    """Feed invented tokens until the page may end."""
-    for _ in range(4):
-        if "$END" in _choices(parser):
-            return
-        parser.feed_token(_filler(_next_filler(parser), None))
