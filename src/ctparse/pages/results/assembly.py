@@ -121,6 +121,7 @@ def _flow(parsed: ResultsPage, problems: list[Problem]) -> tuple[ParticipantFlow
         grid = _grid(parsed.milestones, None, parsed, problems, page.MILESTONES_CAPTION)
         groups = tuple(_flow_group(cell) for cell in grid.header)
         count = len(groups) if grid.rows or parsed.withdrawals else None
+        parsed.flow_titles_only = bool(groups) and all(len(cell) == 1 for cell in grid.header)
         for labels, cells in grid.rows:
             period = periods.setdefault(labels[0].text, FlowPeriod(title=unescape(labels[0].text)))
             milestone = Milestone(type=unescape(labels[1].text), counts=_counts(cells))
@@ -192,7 +193,8 @@ def _grid(
     elif baseline:
         grid = read_labelled_baseline(lines, at_end=at_end)
     else:
-        grid = read_labelled_flow(lines, groups, at_end=at_end)
+        described = not parsed.flow_titles_only
+        grid = read_labelled_flow(lines, groups, at_end=at_end, described=described)
     for line, message in grid.misfits:
         problems.append(problem(line.number, f"{section}: {message}", "misplaced_line", section))
     if bare:

@@ -32,6 +32,7 @@ __all__ = [
 SEPARATOR = regex.compile(r"\|(?:---\|)+")
 COUNT = regex.compile(r"\d+")
 HEADER_COUNT = regex.compile(r"n=(\d+) (.+)")
+TOTAL_DESCRIPTION = "Total of all reporting groups"
 # A baseline cell's second line: ``[«dispersion» «spread» • ]n=«k» «units»``, or the
 # dispersion alone.
 SECOND_LINE = regex.compile(
@@ -121,22 +122,34 @@ def _segments(lines: list[Line], index: int, wanted: int) -> tuple[list[list[Lin
     return segments, index
 
 
-def read_labelled_flow(lines: list[Line], groups: int | None, *, at_end: bool) -> Grid:
+def read_labelled_flow(
+    lines: list[Line], groups: int | None, *, at_end: bool, described: bool = True
+) -> Grid:
     """A labelled flow table after its ``Measure`` line: header cells of two lines (title,
     description), then rows of a period, a label and ``groups`` whole-line integers.
 
     ``groups`` comes from the milestones table when this is the withdrawals table; else it
-    is counted after the first ``STARTED``.
+    is counted after the first ``STARTED``. ``described`` says whether the milestones
+    table's header cells had descriptions (the withdrawals table has the same header).
     """
     grid = Grid()
     texts = [line.text for line in lines]
     first = next((i for i, text in enumerate(texts) if i >= 1 and text == "STARTED"), None)
     header_end = None if groups is None else 2 * groups
+    if groups is not None and not described:
+        grid.header = [[line] for line in lines[:groups]]
+        _flow_rows(grid, lines, min(groups, len(lines)), groups, at_end=at_end)
+        return grid
     if groups is None and first is not None:
         groups = 0
         while first + 1 + groups < len(texts) and is_count(texts[first + 1 + groups]):
             groups += 1
         header_end = first - 1
+        if header_end == groups:
+            # No group has a description: the header is the titles alone.
+            grid.header = [[line] for line in lines[:header_end]]
+            _flow_rows(grid, lines, header_end, groups, at_end=at_end)
+            return grid
         if header_end != 2 * groups:
             grid.misfits.append(
                 (lines[0], f"the header has {header_end} lines, not 2 for each of {groups} groups")
@@ -180,12 +193,15 @@ def read_labelled_baseline(lines: list[Line], *, at_end: bool) -> Grid:
     cell, found by the second lines (``n=`` or a dispersion), which anchor the cells."""
     grid = Grid()
     index = 0
+    described: bool | None = None  # do the header cells have descriptions?
     while index + 1 < len(lines) and HEADER_COUNT.fullmatch(lines[index + 1].text):
         if index + 2 >= len(lines):
             grid.cut = lines[index]
             return grid
-        grid.header.append(lines[index : index + 3])
-        index += 3
+        size = _header_cell_size(lines, index, described)
+        described = size == 3
+        grid.header.append(lines[index : index + size])
+        index += size
     if not grid.header:
         grid.cut = lines[0] if lines and at_end and len(lines) < 3 else None
         grid.rest = [] if grid.cut else lines
@@ -217,6 +233,25 @@ def read_labelled_baseline(lines: list[Line], *, at_end: bool) -> Grid:
         index = position
     grid.rest = lines[index:]
     return grid
+
+
+def _header_cell_size(lines: list[Line], index: int, described: bool | None) -> int:
+    """Three lines (title, ``n=``, description), or two when the next cell's ``n=`` line
+    follows at once; the last cell is taken to be like the ones before it."""
+    if index + 3 < len(lines) and HEADER_COUNT.fullmatch(lines[index + 3].text):
+        return 2
+    if index + 4 < len(lines) and HEADER_COUNT.fullmatch(lines[index + 4].text):
+        return 3
+    # The last cell: the registry's Total column always has its fixed description; else the
+    # first row's first ``n=`` line tells, where it can (1 label line: at +4 for two lines,
+    # 2 label lines: at +6 for three).
+    if index + 2 < len(lines) and lines[index + 2].text == TOTAL_DESCRIPTION:
+        return 3
+    two = index + 4 < len(lines) and is_second_line(lines[index + 4].text)
+    three = index + 6 < len(lines) and is_second_line(lines[index + 6].text)
+    if two != three:
+        return 2 if two else 3
+    return 2 if described is False else 3
 
 
 def _label_count(lines: list[Line], index: int) -> int | None:

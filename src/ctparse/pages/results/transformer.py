@@ -70,6 +70,8 @@ class ResultsPage:
     baseline_table: TableLines | None = None
     # Lines the tables did not take, gathered while they are read.
     leftover: list[Line] = field(factory=list)
+    # The milestones header had titles only (no group descriptions).
+    flow_titles_only: bool = False
 
 
 _KINDS = {
