@@ -5,9 +5,12 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from typing import Literal, overload
 
 from ctparse.errors import ParseError
-from ctparse.model import Trial
+from ctparse.model import Results, Trial
+from ctparse.pages.dispatch import parse_page
+from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
 
 __all__ = ["parse_file", "read_page"]
@@ -63,6 +66,32 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def parse_file(path: str | os.PathLike[str], *, lenient: bool = False) -> Trial:
-    """``parse`` the page stored at ``path`` (``.txt`` or ``.txt.gz``)."""
-    return parse(read_page(path), lenient=lenient)
+@overload
+def parse_file(
+    path: str | os.PathLike[str], *, lenient: bool = ..., kind: Literal["trial"] = ...
+) -> Trial: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str], *, lenient: bool = ..., kind: Literal["results"]
+) -> Results: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str], *, lenient: bool = ..., kind: Literal["auto"]
+) -> Trial | Results: ...
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = False,
+    kind: Literal["trial", "results", "auto"] = "trial",
+) -> Trial | Results:
+    """Read the page stored at ``path`` (``.txt`` or ``.txt.gz``).
+
+    ``kind`` says how: ``trial`` (the default, as before: ``parse``, which refuses a results
+    page), ``results`` (``parse_results``) or ``auto`` (``parse_page``: the text decides).
+    """
+    text = read_page(path)
+    if kind == "results":
+        return parse_results(text, lenient=lenient)
+    if kind == "auto":
+        return parse_page(text, lenient=lenient)
+    return parse(text, lenient=lenient)

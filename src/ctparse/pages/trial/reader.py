@@ -219,7 +219,7 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
             1,
             1,
             "this is a results page ('Trial Outcomes & Findings for ...'), not a trial page: "
-            "expected the trial's title, then 'NCT ID:'",
+            "read it with parse_results() or parse_page()",
         )
     )
     header: dict[str, object] = {"has_results": True}
