@@ -19,7 +19,12 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def pages() -> list[Path]:
-    return sorted(FIXTURES.glob("*/*.txt"))
+    """Trial-page goldens: every folder but ``results/`` (results pages, ``results_pages``)."""
+    return sorted(page for page in FIXTURES.glob("*/*.txt") if page.parent.name != "results")
+
+
+def results_pages() -> list[Path]:
+    return sorted((FIXTURES / "results").glob("*.txt"))
 
 
 def expected_of(page: Path) -> tuple[dict[str, object], str | None]:
@@ -30,17 +35,18 @@ def expected_of(page: Path) -> tuple[dict[str, object], str | None]:
 
 def write(page: Path) -> None:
     text = page.read_bytes().decode("utf-8-sig")
-    trial = ctparse.parse(text, lenient=True)
-    page.with_suffix(".json").write_text(ctparse.to_json(trial) + "\n", encoding="utf-8")
+    read = ctparse.parse_results if page.parent.name == "results" else ctparse.parse
+    record = read(text, lenient=True)
+    page.with_suffix(".json").write_text(ctparse.to_json(record) + "\n", encoding="utf-8")
     try:
-        ctparse.parse(text)
+        read(text)
     except ctparse.ParseError as error:
         page.with_suffix(".error").write_text(str(error) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
     only_missing = "--all" not in sys.argv
-    for page in pages():
+    for page in pages() + results_pages():
         if only_missing and page.with_suffix(".json").exists():
             continue
         write(page)

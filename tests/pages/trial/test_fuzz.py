@@ -64,7 +64,11 @@ from support.paths import FIXTURES, SHARED, corpus_files
 
 def _page_files() -> list[Path]:
     files = sorted((SHARED / "pages").glob("*.txt")) + sorted(FIXTURES.glob("*/*.txt"))
-    return [path for path in files if not path.name.endswith("_results.txt")]
+    return [
+        path
+        for path in files
+        if path.parent.name != "results" and not path.name.endswith("_results.txt")
+    ]
 
 
 def _records() -> list[Path]:
