@@ -740,7 +740,13 @@ def test_to_ctgov_lenient_keeps_the_diagnostics(tmp_path: Path) -> None:
     assert result.status == 0
     (record,) = [json.loads(result.stdout)]
     assert record["diagnostics"] == [
-        {"line": 52, "message": "Eligibility Criteria: the page is cut off after this heading"}
+        {
+            "line": 52,
+            "column": 1,
+            "code": "cut_off",
+            "section": "Eligibility Criteria",
+            "message": "Eligibility Criteria: the page is cut off after this heading",
+        }
     ]
     assert record["hasResults"] is False
 

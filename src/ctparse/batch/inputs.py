@@ -9,6 +9,7 @@ from typing import Literal, overload
 
 from ctparse.errors import ParseError
 from ctparse.model import Results, Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.dispatch import parse_page
 from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
@@ -32,6 +33,7 @@ def read_page(path: str | os.PathLike[str]) -> str:
                 f"the file is not valid gzip ({error}): expected gzip-compressed page text",
                 1,
                 1,
+                code=DiagnosticCode.NOT_TEXT,
             ) from None
     return decode(data)
 
@@ -43,12 +45,14 @@ def decode(data: bytes) -> str:
             "the file is UTF-32 (it starts with a UTF-32 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(
             "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
             1,
             1,
+            code=DiagnosticCode.NOT_TEXT,
         )
     try:
         return data.decode("utf-8-sig")
@@ -63,6 +67,7 @@ def decode(data: bytes) -> str:
             "cannot be decoded; expected UTF-8 text",
             line,
             column,
+            code=DiagnosticCode.NOT_UTF8,
         ) from None
 
 

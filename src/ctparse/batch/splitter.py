@@ -33,6 +33,7 @@ from attrs import frozen
 
 from ctparse.batch.inputs import decode
 from ctparse.errors import ParseError
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.vocabulary import (
     BASIC_LABELS,
     DESIGN_LABELS,
@@ -556,6 +557,7 @@ def decode_page(page: Page) -> tuple[str, int | None]:
             "expected UTF-8 text",
             line,
             column,
+            code=DiagnosticCode.NOT_TEXT,
         )
     data, cut_line = _drop_cut_character(data)
     try:
@@ -565,7 +567,7 @@ def decode_page(page: Page) -> tuple[str, int | None]:
         if page.offset:
             # ``decode`` counts from the start of the page; the reader needs the file's offset.
             reason = _OFFSET.sub(lambda m: f"at offset {page.offset + int(m.group(1))}", reason)
-        raise ParseError(reason, error.line, error.column) from None
+        raise ParseError(reason, error.line, error.column, code=error.code) from None
 
 
 def _drop_cut_character(data: bytes) -> tuple[bytes, int | None]:

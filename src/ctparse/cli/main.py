@@ -34,6 +34,7 @@ from ctparse.formats.ctgov import to_ctgov
 from ctparse.formats.json import from_dict, to_dict
 from ctparse.formats.schema import error_schema, record_schema
 from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.reader import parse
 from ctparse.pages.trial.render import render
 
@@ -110,6 +111,9 @@ def parse_page(page: Page, lenient: bool, to: str = "trial") -> Outcome:
             diagnostics.append(
                 {
                     "line": cut_line,
+                    "column": 1,
+                    "code": DiagnosticCode.CUT_CHARACTER.value,
+                    "section": None,
                     "message": "the page is cut off inside a multi-byte character; "
                     "the incomplete character is dropped",
                 }

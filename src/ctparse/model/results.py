@@ -11,7 +11,8 @@ import datetime
 
 from attrs import field, frozen
 
-from ctparse.model.trial import Diagnostic, Phase, Status
+from ctparse.model.diagnostics import Diagnostic
+from ctparse.model.trial import Phase, Status
 
 __all__ = [
     "Baseline",

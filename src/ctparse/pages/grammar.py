@@ -1,58 +1,116 @@
-"""Loading the page grammars: shipped inside the package, or read from a source checkout.
+"""Finding and building the grammars in ``grammars/`` (shipped in the wheel, or in a checkout).
 
-The grammars ``%import`` what they share from ``common.lark``; Lark finds it through
-``import_paths``, so a grammar is always loaded from the folder that holds its siblings.
-Lark's on-disk cache records the imported files and their hashes, so a change to
-``common.lark`` invalidates the cached tables of every grammar that imports it.
+A grammar may name a list of fixed words that its page kind's vocabulary holds once:
+a name in double angle brackets stands for the alternation of the words of ``NAME``
+(regex-escaped), so that the grammar and the Python side that renders and reports pages
+can never disagree. The same filling applies to grammars pulled in with ``%import``.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import regex
 from lark import Lark, Transformer
 
-__all__ = ["build_parser", "grammar_folder", "grammar_text", "grammar_words"]
+__all__ = [
+    "alternation",
+    "build_parser",
+    "grammar_source",
+    "grammar_text",
+    "imported",
+    "with_imports",
+]
 
-_IMPORT = re.compile(r"^%import (\w+) ", re.M)
-
-
-def grammar_folder() -> Path:
-    """The folder holding the ``.lark`` files: in the installed package (the wheel
-    force-includes ``grammars/`` as ``ctparse/grammars``), else the checkout's."""
-    packaged = resources.files("ctparse").joinpath("grammars")
-    if packaged.joinpath("common.lark").is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "grammars"
-
-
-def grammar_text(name: str) -> str:
-    """The text of ``grammars/<name>.lark``."""
-    return (grammar_folder() / f"{name}.lark").read_text(encoding="utf-8")
+_PLACEHOLDER = regex.compile(r"<<(\w+)>>")
+_IMPORT = regex.compile(r"^%import (\w+)", regex.MULTILINE)
+# What a regex gives a meaning to outside a character class; the words hold nothing else.
+_SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()/]")
+# Where a source checkout keeps the grammars: src/ctparse/pages/grammar.py -> ./grammars
+_CHECKOUT = Path(__file__).resolve().parents[3] / "grammars"
 
 
-def grammar_words(name: str) -> str:
-    """The grammar with the text of every grammar it imports after it: all the words its
-    terminals spell, for tests that check them against the Python vocabulary."""
-    text = grammar_text(name)
-    imported = dict.fromkeys(_IMPORT.findall(text))
-    return "\n".join([text, *(grammar_text(other) for other in imported)])
+def alternation(words: Iterable[str]) -> str:
+    """``a|b|c`` of the words, escaped for a regex; longest first, so that none hides a
+    longer one it begins (``Study`` before ``Study Design`` would)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(_SPECIAL.sub(r"\\\g<0>", word) for word in ordered)
 
 
-def build_parser(name: str, transformer: Transformer[Any, Any]) -> Lark:
-    """An LALR parser with a contextual lexer for ``grammars/<name>.lark``."""
+def grammar_source(name: str) -> str:
+    """The text of ``grammars/NAME`` as written, placeholders and all."""
+    packaged = resources.files("ctparse").joinpath("grammars", name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (_CHECKOUT / name).read_text(encoding="utf-8")
+
+
+def imported(name: str) -> list[str]:
+    """The grammar files ``grammars/NAME`` pulls in with ``%import`` (``common.lark``)."""
+    return list(dict.fromkeys(f"{module}.lark" for module in _IMPORT.findall(grammar_source(name))))
+
+
+def with_imports(name: str) -> str:
+    """``grammars/NAME`` as written, followed by every grammar it imports: all the words
+    and placeholders its parser is built from."""
+    return "\n".join([grammar_source(name), *(grammar_source(other) for other in imported(name))])
+
+
+def grammar_text(name: str, words: Mapping[str, Iterable[str]]) -> str:
+    """``grammars/NAME`` with every ``<<LIST>>`` filled from ``words``."""
+    return _fill(grammar_source(name), words)
+
+
+def _fill(text: str, words: Mapping[str, Iterable[str]]) -> str:
+    def one(match: regex.Match[str]) -> str:
+        if match[1] not in words:
+            raise KeyError(f"grammar placeholder <<{match[1]}>> has no word list")
+        return alternation(words[match[1]])
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+class _Importer:
+    """A Lark import loader that reads sibling grammars and fills their placeholders.
+
+    Lark keys its on-disk cache on the options' text and the main grammar only; the
+    loader's text therefore names a digest of every grammar the main one imports, so that
+    editing an imported grammar can never leave a stale parser in the cache.
+    """
+
+    def __init__(self, words: Mapping[str, Iterable[str]], names: Iterable[str]) -> None:
+        self.words = words
+        digest = hashlib.sha256()
+        for name in sorted(names):
+            digest.update(name.encode() + b"\0" + _fill(grammar_source(name), words).encode())
+        self.digest = digest.hexdigest()[:16]
+
+    def __call__(self, base_path: str | None, grammar_path: str) -> tuple[str, str]:
+        # ``%import common.X`` asks for ``common.lark``.
+        return grammar_path, _fill(grammar_source(grammar_path), self.words)
+
+    def __repr__(self) -> str:
+        return f"ctparse-grammars-{self.digest}"
+
+
+def build_parser(
+    name: str, words: Mapping[str, Iterable[str]], transformer: Transformer[Any, Any]
+) -> Lark:
+    """An LALR parser for ``grammars/NAME`` with its callbacks built in. Building reads the
+    LALR analysis from Lark's disk cache when it can; callers keep the parser."""
     return Lark(
-        grammar_text(name),
+        grammar_text(name, words),
         parser="lalr",
         lexer="contextual",
         transformer=transformer,
         propagate_positions=False,
         maybe_placeholders=False,
-        import_paths=[str(grammar_folder())],
-        # The LALR analysis is cached on disk (keyed by the grammar's hash and its imported
-        # files), so a process starts in milliseconds instead of redoing it.
+        import_paths=[_Importer(words, imported(name))],
+        # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
+        # starts in milliseconds instead of redoing it.
         cache=True,
     )

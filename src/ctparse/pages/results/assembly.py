@@ -17,6 +17,7 @@ from ctparse.model import (
     BaselineCell,
     BaselineGroup,
     BaselineMeasure,
+    DiagnosticCode,
     FlowGroup,
     FlowPeriod,
     Milestone,
@@ -28,6 +29,7 @@ from ctparse.model import (
     Withdrawal,
 )
 from ctparse.pages.markdown import unescape
+from ctparse.pages.problems import Problem
 from ctparse.pages.results import vocabulary as page
 from ctparse.pages.results.sections import read_sections
 from ctparse.pages.results.tables import (
@@ -38,16 +40,18 @@ from ctparse.pages.results.tables import (
     read_labelled_baseline,
     read_labelled_flow,
 )
-from ctparse.pages.results.transformer import Line, Problem, ResultsPage, TableLines
+from ctparse.pages.results.transformer import Line, ResultsPage, TableLines
 
 __all__ = ["build_results", "problem"]
 
 _PHASE_SPLIT = re.compile(r"/|, ?")
 
 
-def problem(line: int, message: str, code: str, section: str | None = None) -> Problem:
-    """The one place problems are made (column 1: results problems name whole lines)."""
-    return Problem(line, 1, message, code, section)
+def problem(
+    line: int, message: str, code: DiagnosticCode, section: str | None = None
+) -> Problem:
+    """The one place results problems are made (column 1: they name whole lines)."""
+    return Problem(line, 1, code, message, section)
 
 
 def build_results(parsed: ResultsPage, problems: list[Problem], *, cut: bool) -> Results:
@@ -72,7 +76,7 @@ def build_results(parsed: ResultsPage, problems: list[Problem], *, cut: bool) ->
         participant_flow=flow,
         baseline=baseline,
         sections=sections,
-        truncated=cut or any(p.code == "cut_off" for p in problems),
+        truncated=cut or any(p.code == DiagnosticCode.CUT_OFF for p in problems),
     )
 
 
@@ -97,7 +101,11 @@ def _date(line: Line | None, prefix: str, problems: list[Problem]) -> datetime.d
         return datetime.date.fromisoformat(line.text.removeprefix(prefix))
     except ValueError:
         problems.append(
-            problem(line.number, f"'{line.text}' is not a date (YYYY-MM-DD)", "invalid_value")
+            problem(
+                line.number,
+                f"'{line.text}' is not a date (YYYY-MM-DD)",
+                DiagnosticCode.INVALID_VALUE,
+            )
         )
         return None
 
@@ -196,7 +204,8 @@ def _grid(
         described = not parsed.flow_titles_only
         grid = read_labelled_flow(lines, groups, at_end=at_end, described=described)
     for line, message in grid.misfits:
-        problems.append(problem(line.number, f"{section}: {message}", "misplaced_line", section))
+        code = DiagnosticCode.MISPLACED_LINE
+        problems.append(problem(line.number, f"{section}: {message}", code, section))
     if bare:
         _check_bare_rows(grid, problems, section, baseline=baseline)
     parsed.leftover.extend(grid.rest)
@@ -205,7 +214,7 @@ def _grid(
             problem(
                 grid.cut.number,
                 f"{section}: the page is cut off in this part of the table; it is left out",
-                "cut_off",
+                DiagnosticCode.CUT_OFF,
                 section,
             )
         )
@@ -214,7 +223,7 @@ def _grid(
             problem(
                 lines[-1].number,
                 f"{section}: the page is cut off in the table's header",
-                "cut_off",
+                DiagnosticCode.CUT_OFF,
                 section,
             )
         )
@@ -239,7 +248,7 @@ def _check_bare_rows(grid: Grid, problems: list[Problem], section: str, *, basel
                 problem(
                     first.number,
                     f"{section}: a row that does not fit the table's columns; it is left out",
-                    "misplaced_line",
+                    DiagnosticCode.MISPLACED_LINE,
                     section,
                 )
             )

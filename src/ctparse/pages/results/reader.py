@@ -1,9 +1,11 @@
 """``parse_results``: results page text in, ``Results`` out.
 
 As for trial pages, one engine serves both error levels: it always recovers and collects
-problems; strict mode raises the first as a ``ParseError``, lenient mode returns them as
-diagnostics. The page's last line, when the text does not end with a newline, is taken as
-cut (every scraped excerpt ends mid-line): it is never read as data, only reported.
+problems; strict mode raises the first as a ``ParseError`` (carrying them all), lenient mode
+returns them as diagnostics. The page's last line, when the text does not end with a
+newline, is taken as cut (every scraped excerpt ends mid-line): it is never read as data,
+only reported. Sections the reader does not know are kept generically (``sections``) and
+reported as ``unknown_section``; they alone do not fail a strict read.
 """
 
 from __future__ import annotations
@@ -13,25 +15,31 @@ from typing import cast
 
 from attrs import evolve
 from lark import Lark
-from lark.exceptions import UnexpectedInput
 
 from ctparse.errors import ParseError
-from ctparse.model import Diagnostic, Results
-from ctparse.pages.grammar import build_parser
+from ctparse.model import DiagnosticCode, Phase, Results, Status
+from ctparse.pages import grammar, lalr
 from ctparse.pages.kind import page_kind
+from ctparse.pages.lines import Source
+from ctparse.pages.problems import Problem, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
 from ctparse.pages.results import vocabulary as page
 from ctparse.pages.results.assembly import build_results, problem
-from ctparse.pages.results.transformer import Problem, ResultsPage, ResultsTransformer
+from ctparse.pages.results.transformer import ResultsPage, ResultsTransformer
 
-__all__ = ["parse_results"]
+__all__ = ["GRAMMAR_FILE", "GRAMMAR_WORDS", "parse_results"]
 
+GRAMMAR_FILE = "results.lark"
+# The word lists the results grammar and the grammar it imports are filled with.
+GRAMMAR_WORDS: dict[str, tuple[str, ...]] = {
+    "STATUS": tuple(member.value for member in Status),
+    "PHASE": tuple(member.value for member in Phase),
+}
 _HEADINGS = frozenset(
     (
         page.OVERVIEW,
         page.PARTICIPANT_FLOW,
         page.BASELINE,
-        *page.FACT_LABELS,
         page.MILESTONES_CAPTION,
         page.WITHDRAWALS_CAPTION,
         page.BASELINE_CAPTION,
@@ -54,7 +62,7 @@ _FILLERS = (
 
 @functools.cache
 def _parser() -> Lark:
-    return build_parser("results", ResultsTransformer())
+    return grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer())
 
 
 def parse_results(text: str, *, lenient: bool = False) -> Results:
@@ -64,41 +72,32 @@ def parse_results(text: str, *, lenient: bool = False) -> Results:
     cut before its end (every scraped excerpt) fails strictly at the cut. With
     ``lenient=True`` it never raises: the Results hold all complete values, and
     ``diagnostics`` name each line not placed, each cut part and each unknown section.
-    Unknown sections read generically (``sections``) do not fail a strict parse; their
-    diagnostics stay on the Results.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_results() takes the page text as str, not {type(text).__name__}")
-    lines, cut = _prepare(text)
+    source, cut = _prepare(text)
     problems: list[Problem] = []
-    results = _read(lines, cut, problems)
+    results = _read(source, cut, problems)
     if not problems:
         return results
-    problems.sort(key=lambda p: (p.line, p.column))
-    failures = [p for p in problems if p.code != "unknown_section"]
+    diagnostics = to_diagnostics(source, problems)
+    failures = [d for d in diagnostics if d.code != DiagnosticCode.UNKNOWN_SECTION]
     if failures and not lenient:
         first = failures[0]
-        raise ParseError(_printable(first.message), first.line, first.column)
-    return evolve(results, diagnostics=tuple(_diagnostic(p) for p in problems))
+        raise ParseError(
+            first.message,
+            first.line,
+            first.column,
+            code=first.code,
+            section=first.section,
+            diagnostics=diagnostics,
+        )
+    return evolve(results, diagnostics=diagnostics)
 
 
-def _diagnostic(found: Problem) -> Diagnostic:
-    """The one place a problem becomes a diagnostic."""
-    message = _printable(found.message)
-    if found.column != 1:
-        message = f"{message} (column {found.column})"
-    return Diagnostic(line=found.line, message=message)
-
-
-def _printable(message: str) -> str:
-    if message.isprintable():
-        return message
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
-
-
-def _prepare(text: str) -> tuple[list[str], int | None]:
-    """The page's lines (newlines normalised, BOM and trailing white space dropped) and the
-    number of the cut last line, which is blanked."""
+def _prepare(text: str) -> tuple[Source, int | None]:
+    """The page with newlines normalised, BOM and trailing white space dropped, and the cut
+    last line (its number returned) blanked; line numbers stay the caller's."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -110,52 +109,44 @@ def _prepare(text: str) -> tuple[list[str], int | None]:
         lines[-1] = ""
     else:
         lines.pop()
-    return lines, cut
-
-
-def _read(lines: list[str], cut: int | None, problems: list[Problem]) -> Results:
-    if cut is not None:
-        problems.append(
-            problem(
-                cut,
-                "the page is cut off inside this line (no newline ends it); it is not read",
-                "cut_off",
-            )
-        )
     body = "\n".join(lines) + "\n"
+    return Source(text=body, last_line=len(lines), ends_with_newline=cut is None), cut
+
+
+def _read(source: Source, cut: int | None, problems: list[Problem]) -> Results:
+    if cut is not None:
+        message = "the page is cut off inside this line (no newline ends it); it is not read"
+        problems.append(problem(cut, message, DiagnosticCode.CUT_OFF))
+    body = source.text
     if not body.strip():
         if cut is None:
-            problems.append(problem(1, "the text is empty: expected a results page", "empty"))
+            message = "the text is empty: expected a results page"
+            problems.append(problem(1, message, DiagnosticCode.EMPTY))
         return Results(truncated=cut is not None)
     kind = page_kind(body)
     if kind != "results":
-        first = next(number for number, line in enumerate(lines, start=1) if line)
-        if kind == "trial":
+        first = body.count("\n", 0, len(body) - len(body.lstrip())) + 1
+        if kind == "trial" and "\nNCT ID: NCT" in "\n" + body:
             message = (
                 "this is a trial page, not a results page ('Trial Outcomes & Findings for "
                 "...'): read it with parse() or parse_page()"
             )
-            problems.append(problem(first, message, "trial_page"))
+            problems.append(problem(first, message, DiagnosticCode.TRIAL_PAGE))
         else:
             message = "not a results page: expected 'Trial Outcomes & Findings for ...'"
-            problems.append(problem(first, message, "not_a_page"))
+            problems.append(problem(first, message, DiagnosticCode.NOT_A_PAGE))
         return Results(truncated=cut is not None)
-    parsed = _parse(body, problems)
+    parsed = _parse(source, problems)
     return build_results(parsed, problems, cut=cut is not None)
 
 
-def _parse(body: str, problems: list[Problem]) -> ResultsPage:
-    def make(line: int, column: int, message: str) -> Problem:
-        code = "cut_off" if message.endswith("the page is cut off here") else "misplaced_line"
-        return Problem(line, column, message, code)
-
-    recovery = Recovery(body, problems, make, fillers=_FILLERS, headings=_HEADINGS)
+def _parse(source: Source, problems: list[Problem]) -> ResultsPage:
+    recovery = Recovery(source, problems, fillers=_FILLERS, headings=_HEADINGS)
     try:
-        return cast(ResultsPage, _parser().parse(body, on_error=recovery.on_error))
-    except (UnexpectedInput, NoFiller) as error:
-        # The recovery gave up (it should not): report the rest rather than guess.
+        return cast(ResultsPage, _parser().parse(source.text, on_error=recovery.on_error))
+    except (lalr.UnexpectedInput, NoFiller) as error:
+        # The recovery gave up (it should not): report where rather than guess.
         line = getattr(error, "line", 1) or 1
-        problems.append(
-            problem(line, "the page could not be read past this line", "misplaced_line")
-        )
+        message = "the page could not be read past this line"
+        problems.append(problem(line, message, DiagnosticCode.UNRECOVERABLE))
         return ResultsPage()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import regex
 
-from ctparse.model import ResultsSection, ResultsTable, TableColumn, TableRow
+from ctparse.model import DiagnosticCode, ResultsSection, ResultsTable, TableColumn, TableRow
 from ctparse.pages.markdown import unescape
+from ctparse.pages.problems import Problem
 from ctparse.pages.results.tables import read_bare
-from ctparse.pages.results.transformer import Line, Problem
+from ctparse.pages.results.transformer import Line
 from ctparse.pages.results.vocabulary import BARE_MEASURE, MEASURE
 
 __all__ = ["read_sections"]
@@ -50,9 +51,9 @@ def read_sections(lines: list[Line], problems: list[Problem]) -> tuple[ResultsSe
             Problem(
                 section.first.number,
                 1,
+                DiagnosticCode.UNKNOWN_SECTION,
                 f"{name}: a part of the results page ctparse does not know; "
                 "kept as text in 'sections'",
-                "unknown_section",
                 section.heading,
             )
         )
@@ -95,8 +96,8 @@ def _bare_table(lines: list[Line], index: int, problems: list[Problem]) -> tuple
             Problem(
                 grid.cut.number,
                 1,
+                DiagnosticCode.CUT_OFF,
                 f"{caption}: the page is cut off in this part of the table; it is left out",
-                "cut_off",
                 caption,
             )
         )

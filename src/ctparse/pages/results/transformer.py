@@ -13,18 +13,7 @@ from typing import Any
 from attrs import define, field, frozen
 from lark import Token, Transformer
 
-__all__ = ["Line", "Problem", "ResultsPage", "ResultsTransformer", "TableLines"]
-
-
-@frozen
-class Problem:
-    """Something the reader could not place, in the text's own line numbers, with its code."""
-
-    line: int
-    column: int
-    message: str
-    code: str = "misplaced_line"
-    section: str | None = None
+__all__ = ["Line", "ResultsPage", "ResultsTransformer", "TableLines"]
 
 
 @frozen

@@ -13,20 +13,27 @@ from typing import cast
 import regex
 from attrs import evolve
 from lark import Lark
-from lark.exceptions import UnexpectedInput
 
-from ctparse.errors import ParseError
-from ctparse.model import Diagnostic, Trial
-from ctparse.pages.grammar import build_parser, grammar_words
+from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
+from ctparse.pages import grammar, lalr
 from ctparse.pages.lines import Source, prepare
+from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
-from ctparse.pages.trial.transformer import Page, PageTransformer, Problem, build_trial
+from ctparse.pages.trial.transformer import Page, PageTransformer, build_trial
 from ctparse.pages.trial.transformer import _date as parse_date
-from ctparse.pages.trial.vocabulary import SECTIONS
+from ctparse.pages.trial.vocabulary import GRAMMAR_WORDS, HEADINGS
 
 __all__ = ["grammar_text", "parse"]
 
-_HEADING_LINES = frozenset(heading for heading, _ in SECTIONS)
+EMPTY, NOT_A_PAGE, SECOND_PAGE, CUT_OFF = (
+    DiagnosticCode.EMPTY,
+    DiagnosticCode.NOT_A_PAGE,
+    DiagnosticCode.SECOND_PAGE,
+    DiagnosticCode.CUT_OFF,
+)
+GRAMMAR_FILE = "page.lark"
+_HEADING_LINES = frozenset(HEADINGS)
 _RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for (.*) \(NCT NCT\d{8}\)")
 _NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
 _LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
@@ -58,13 +65,14 @@ _FILLERS = (
 
 
 def grammar_text() -> str:
-    """The page grammar with the shared grammar it imports: every word it spells."""
-    return grammar_words("page")
+    """The trial page grammar and the grammars it imports as Lark reads them, their word
+    lists filled in: every terminal the trial page's parser has."""
+    return grammar._fill(grammar.with_imports(GRAMMAR_FILE), GRAMMAR_WORDS)
 
 
 @functools.cache
 def _parser() -> Lark:
-    return build_parser("page", PageTransformer())
+    return grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, PageTransformer())
 
 
 def parse(text: str, *, lenient: bool = False) -> Trial:
@@ -81,33 +89,13 @@ def parse(text: str, *, lenient: bool = False) -> Trial:
     trial = _read(source, problems, every_line=lenient)
     if not problems:
         return trial
-    problems.sort(key=lambda p: (p.line, p.column))
     if not lenient:
-        first = problems[0]
-        line, column = source.position(first.line, first.column)
-        raise ParseError(_printable(first.message), line, column)
-    diagnostics = []
-    for problem in problems:
-        line, column = source.position(problem.line, problem.column)
-        message = _printable(problem.message)
-        diagnostics.append(
-            Diagnostic(
-                line=line, message=f"{message} (column {column})" if column != 1 else message
-            )
-        )
-    return _with_diagnostics(trial, tuple(diagnostics))
-
-
-def _printable(message: str) -> str:
-    """The message with the characters a terminal would act on or hide (control characters,
-    direction marks, NUL) written as escapes: messages quote the page's lines."""
-    if message.isprintable():
-        return message
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
-
-
-def _with_diagnostics(trial: Trial, diagnostics: tuple[Diagnostic, ...]) -> Trial:
-    return evolve(trial, diagnostics=diagnostics)
+        # Strict mode skipped the line-by-line problems that cannot come first; the error
+        # carries all that a lenient read reports, so read again for them.
+        problems = []
+        _read(source, problems)
+        raise_first(to_diagnostics(source, problems))
+    return evolve(trial, diagnostics=to_diagnostics(source, problems))
 
 
 def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -> Trial:
@@ -117,7 +105,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
     # the cut-off tail included: a lone heading is a page cut off, not an empty text.
     text = source.whole_text
     if not text.strip():
-        problems.append(Problem(1, 1, "the text is empty: expected a trial page"))
+        problems.append(Problem(1, 1, EMPTY, "the text is empty: expected a trial page"))
         return Trial()
     first_line = text.lstrip("\n").split("\n", 1)[0]
     if _RESULTS_PAGE.match(first_line):
@@ -129,12 +117,13 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
             Problem(
                 line,
                 1,
+                NOT_A_PAGE,
                 "not a trial page: found no 'NCT ID:' line and no section heading such as "
                 "'Study Results' or 'Basic Information'",
             )
         )
         if every_line:
-            _every_line(text, problems, line, "not a trial page: line not read")
+            _every_line(text, problems, line, NOT_A_PAGE, "not a trial page: line not read")
         return Trial()
     second = _second_page(text, padded)
     if second is not None:
@@ -145,28 +134,37 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
             Problem(
                 start,
                 1,
+                SECOND_PAGE,
                 f"a second trial page ({nct_id}) starts here: parse() reads one page; "
                 "the ctparse command splits a file of many pages",
             )
         )
         if every_line:
-            _every_line(text, problems, start, "line of a second page not read", after=start)
+            _every_line(
+                text, problems, start, SECOND_PAGE, "line of a second page not read", after=start
+            )
         source = _first_page(source, start)
     if source.cut_off is not None:
         cut = source.cut_off
         problems.append(
-            Problem(cut.line, 1, f"{cut.section}: the page is cut off after this heading")
+            Problem.at(cut.line, 1, CUT_OFF, cut.section, "the page is cut off after this heading")
         )
     return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
 
 
 def _every_line(
-    text: str, problems: list[Problem], skip: int, message: str, *, after: int = 0
+    text: str,
+    problems: list[Problem],
+    skip: int,
+    code: DiagnosticCode,
+    message: str,
+    *,
+    after: int = 0,
 ) -> None:
     lines = text.split("\n")
     for number in range(after + 1, len(lines) + 1):
         if lines[number - 1] and number != skip:
-            problems.append(Problem(number, 1, message))
+            problems.append(Problem(number, 1, code, message))
 
 
 def _second_page(text: str, padded: str) -> tuple[int, str] | None:
@@ -218,6 +216,7 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
         Problem(
             1,
             1,
+            DiagnosticCode.RESULTS_PAGE,
             "this is a results page ('Trial Outcomes & Findings for ...'), not a trial page: "
             "read it with parse_results() or parse_page()",
         )
@@ -234,25 +233,30 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
         elif "last_updated" not in header and (updated := _LAST_UPDATED.fullmatch(line)):
             header["last_updated"] = parse_date(updated.group(1))
         else:
-            problems.append(Problem(number, 1, "results page: line not read"))
+            problems.append(
+                Problem(number, 1, DiagnosticCode.RESULTS_PAGE, "results page: line not read")
+            )
     return Trial(**header)  # type: ignore[arg-type]
 
 
 def _parse_page(source: Source, problems: list[Problem]) -> Page:
-    recovery = Recovery(
-        source.text,
-        problems,
-        Problem,
-        fillers=_FILLERS,
-        headings=_HEADING_LINES,
-        ends_with_newline=source.ends_with_newline,
-    )
+    recovery = Recovery(source, problems, fillers=_FILLERS, headings=_HEADING_LINES)
     try:
         page = cast(Page, _parser().parse(source.text, on_error=recovery.on_error))
-    except (UnexpectedInput, NoFiller) as error:
+    except (lalr.UnexpectedInput, NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
-        problems.append(Problem(line, 1, "the page could not be read past this line"))
-        _every_line(source.text, problems, line, "line not read after an unrecoverable error")
+        problems.append(
+            Problem(
+                line, 1, DiagnosticCode.UNRECOVERABLE, "the page could not be read past this line"
+            )
+        )
+        _every_line(
+            source.text,
+            problems,
+            line,
+            DiagnosticCode.UNRECOVERABLE,
+            "line not read after an unrecoverable error",
+        )
         return Page(header={}, sections=())
     return page
