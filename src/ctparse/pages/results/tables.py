@@ -144,6 +144,12 @@ def read_labelled_flow(
         groups = 0
         while first + 1 + groups < len(texts) and is_count(texts[first + 1 + groups]):
             groups += 1
+        if at_end and first + 1 + groups == len(texts):
+            # The page ends in or right after the first row: its count of integers proves
+            # nothing (a group may be missing), so the row waits for a line after it.
+            _pairs(grid, lines, first - 1)
+            grid.cut = lines[first - 1]
+            return grid
         header_end = first - 1
         if header_end == groups:
             # No group has a description: the header is the titles alone.
