@@ -128,7 +128,8 @@ def _flow(parsed: ResultsPage, problems: list[Problem]) -> tuple[ParticipantFlow
     if parsed.milestones is not None and parsed.milestones.start is not None:
         grid = _grid(parsed.milestones, None, parsed, problems, page.MILESTONES_CAPTION)
         groups = tuple(_flow_group(cell) for cell in grid.header)
-        count = len(groups) if grid.rows or parsed.withdrawals else None
+        # The group count the withdrawals table shares: the rows' width, else the header's.
+        count = len(grid.rows[0][1]) if grid.rows else (len(groups) or None)
         parsed.flow_titles_only = bool(groups) and all(len(cell) == 1 for cell in grid.header)
         for labels, cells in grid.rows:
             period = periods.setdefault(labels[0].text, FlowPeriod(title=unescape(labels[0].text)))
@@ -143,8 +144,10 @@ def _flow(parsed: ResultsPage, problems: list[Problem]) -> tuple[ParticipantFlow
         reported = True
         if parsed.withdrawals.start is not None:
             grid = _grid(parsed.withdrawals, count, parsed, problems, page.WITHDRAWALS_CAPTION)
-            if not groups:
-                groups = tuple(_flow_group(cell) for cell in grid.header)
+            shared = tuple(_flow_group(cell) for cell in grid.header)
+            if not groups and (count is None or len(shared) == count):
+                # The same groups head both tables: the withdrawals header stands in.
+                groups = shared
             for labels, cells in grid.rows:
                 period = periods.setdefault(
                     labels[0].text, FlowPeriod(title=unescape(labels[0].text))
@@ -197,7 +200,7 @@ def _grid(
     lines = list(table.lines)
     bare = table.start is not None and table.start.kind == "bare_measure"
     if bare:
-        grid = read_bare(lines)
+        grid = read_bare(lines, at_end=at_end)
     elif baseline:
         grid = read_labelled_baseline(lines, at_end=at_end)
     else:

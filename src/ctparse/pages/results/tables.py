@@ -63,10 +63,11 @@ class Grid:
     misfits: list[tuple[Line, str]] = field(factory=list)
 
 
-def read_bare(lines: list[Line]) -> Grid:
+def read_bare(lines: list[Line], *, at_end: bool = True) -> Grid:
     """A bare table after its ``| Measure |`` line: header cells up to the ``|---|`` line,
     then rows ``|`` labels ``|`` cell ``|`` ... ``|``; the table ends at the first line after
-    a row's closing ``|`` that is not ``|``."""
+    a row's closing ``|`` that is not ``|``. ``at_end``: nothing follows the table, so lines
+    running out mean the page was cut."""
     grid = Grid()
     segment: list[Line] = []
     index = 0
@@ -78,18 +79,24 @@ def read_bare(lines: list[Line]) -> Grid:
             segment.append(lines[index])
         index += 1
     if index == len(lines):
-        grid.cut = segment[0] if segment else (lines[-1] if lines else None)
+        if at_end:
+            grid.cut = segment[0] if segment else (lines[-1] if lines else None)
+        elif lines:
+            # Another part follows, so the page is not cut here: the table lacks its line.
+            grid.misfits.append((lines[0], "no |---| line ends the header; the table is not read"))
+        grid.header = [] if not at_end else grid.header
         return grid
     separator = lines[index]
     columns = len(grid.header)
-    if separator.text.count("---") != columns + 1:
+    cells = separator.text.count("---")
+    if cells != columns + 1:
         grid.misfits.append(
-            (
-                separator,
-                f"the separator has {separator.text.count('---')} cells for "
-                f"{columns} columns and the label column",
-            )
+            (separator, f"the separator has {cells} cells for {columns} header cells and "
+             "the label column; the header is not read")
         )
+        # The rows follow the separator's pipes; the header's groups cannot be placed.
+        columns = cells - 1
+        grid.header = []
     index += 1
     while index < len(lines) and lines[index].text == PIPE:
         start = index
@@ -167,7 +174,9 @@ def read_labelled_flow(
             grid.cut = lines[-1]
         grid.ends_early = at_end
         return grid
-    _pairs(grid, lines, header_end)
+    if header_end == 2 * groups:
+        _pairs(grid, lines, header_end)
+    # else the header does not fit its groups (reported): no group is returned from it.
     _flow_rows(grid, lines, header_end, groups, at_end=at_end)
     return grid
 
