@@ -2,7 +2,7 @@
 
 Typed values are converted here; tables are read by ``tables``; whatever follows the known
 parts is kept generically by ``sections`` and reported. Every problem is a ``Problem`` with a
-code, made by ``problem`` alone so that the codes have one place to change.
+code, made in ``report``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ctparse.model import (
 from ctparse.pages.markdown import unescape
 from ctparse.pages.problems import Problem
 from ctparse.pages.results import vocabulary as page
+from ctparse.pages.results.report import cut_part, problem
 from ctparse.pages.results.sections import read_sections
 from ctparse.pages.results.tables import (
     HEADER_COUNT,
@@ -42,16 +43,9 @@ from ctparse.pages.results.tables import (
 )
 from ctparse.pages.results.transformer import Line, ResultsPage, TableLines
 
-__all__ = ["build_results", "problem"]
+__all__ = ["build_results"]
 
 _PHASE_SPLIT = re.compile(r"/|, ?")
-
-
-def problem(
-    line: int, message: str, code: DiagnosticCode, section: str | None = None
-) -> Problem:
-    """The one place results problems are made (column 1: they name whole lines)."""
-    return Problem(line, 1, code, message, section)
 
 
 def build_results(parsed: ResultsPage, problems: list[Problem], *, cut: bool) -> Results:
@@ -213,23 +207,9 @@ def _grid(
         _check_bare_rows(grid, problems, section, baseline=baseline)
     parsed.leftover.extend(grid.rest)
     if grid.cut is not None:
-        problems.append(
-            problem(
-                grid.cut.number,
-                f"{section}: the page is cut off in this part of the table; it is left out",
-                DiagnosticCode.CUT_OFF,
-                section,
-            )
-        )
+        problems.append(cut_part(grid.cut.number, section))
     elif grid.ends_early and lines:
-        problems.append(
-            problem(
-                lines[-1].number,
-                f"{section}: the page is cut off in the table's header",
-                DiagnosticCode.CUT_OFF,
-                section,
-            )
-        )
+        problems.append(cut_part(lines[-1].number, section, "the table's header"))
     return grid
 
 

@@ -24,7 +24,8 @@ from ctparse.pages.lines import Source
 from ctparse.pages.problems import Problem, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
 from ctparse.pages.results import vocabulary as page
-from ctparse.pages.results.assembly import build_results, problem
+from ctparse.pages.results.assembly import build_results
+from ctparse.pages.results.report import problem
 from ctparse.pages.results.transformer import ResultsPage, ResultsTransformer
 
 __all__ = ["GRAMMAR_FILE", "GRAMMAR_WORDS", "parse_results"]

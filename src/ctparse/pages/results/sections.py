@@ -14,6 +14,7 @@ import regex
 from ctparse.model import DiagnosticCode, ResultsSection, ResultsTable, TableColumn, TableRow
 from ctparse.pages.markdown import unescape
 from ctparse.pages.problems import Problem
+from ctparse.pages.results.report import cut_part, problem
 from ctparse.pages.results.tables import read_bare
 from ctparse.pages.results.transformer import Line
 from ctparse.pages.results.vocabulary import BARE_MEASURE, MEASURE
@@ -48,12 +49,11 @@ def read_sections(lines: list[Line], problems: list[Problem]) -> tuple[ResultsSe
     for section in sections:
         name = section.heading or "text"
         problems.append(
-            Problem(
+            problem(
                 section.first.number,
-                1,
-                DiagnosticCode.UNKNOWN_SECTION,
                 f"{name}: a part of the results page ctparse does not know; "
                 "kept as text in 'sections'",
+                DiagnosticCode.UNKNOWN_SECTION,
                 section.heading,
             )
         )
@@ -92,15 +92,7 @@ def _bare_table(lines: list[Line], index: int, problems: list[Problem]) -> tuple
     body = lines[index + 2 :]
     grid = read_bare(body)
     if grid.cut is not None:
-        problems.append(
-            Problem(
-                grid.cut.number,
-                1,
-                DiagnosticCode.CUT_OFF,
-                f"{caption}: the page is cut off in this part of the table; it is left out",
-                caption,
-            )
-        )
+        problems.append(cut_part(grid.cut.number, caption))
     columns = tuple(
         TableColumn(
             title=unescape(cell[0].text) if cell else "",
