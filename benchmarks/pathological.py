@@ -104,6 +104,27 @@ def glued_lines(scale: float) -> str:
     return HEAD + section("Brief Summary") + "".join(f"line {i} Conditions\n" for i in range(n))
 
 
+def titles_without_numbers(scale: float) -> str:
+    """40,000 related-trial titles with no NCT number line after them."""
+    n = int(40_000 * scale)
+    titles = "".join(f"A related trial without its number {i}\n" for i in range(n))
+    return HEAD + section("Related Clinical Trials") + titles
+
+
+def sites_without_places(scale: float) -> str:
+    """40,000 one-line sites and a stray line: each site's check looks at what is reported."""
+    n = int(40_000 * scale)
+    sites = "".join(f"Site {i}\nCity {i}, Country\n" for i in range(n))
+    return HEAD + section("Locations") + sites + "A facility with no place\n"
+
+
+def indented_helpers(scale: float) -> str:
+    """20,000 sections whose helper sentence is indented by a no-break space."""
+    n = int(20_000 * scale)
+    block = "Conditions\n\u00a0" + HELPER["Conditions"] + "\nAsthma\n"
+    return HEAD + block * n
+
+
 def dump(scale: float) -> str:
     """A dump file of 100,000 small pages, one after the other (each ends with a newline)."""
     n = max(int(100_000 * scale), 1)
@@ -137,6 +158,9 @@ CASES: list[Case] = [
     ("100,000 sponsors w/o class", stray_pairs, "text"),
     ("20,000 Study Groups lines", study_groups, "text"),
     ("100,000 '... Conditions'", glued_lines, "text"),
+    ("40,000 related titles w/o NCT", titles_without_numbers, "text"),
+    ("40,000 sites", sites_without_places, "text"),
+    ("20,000 NBSP-indented helpers", indented_helpers, "text"),
     ("50 MB one-line file", lambda scale: one_line(5 * scale), "file"),
     ("50 MB one-line file (.gz)", lambda scale: one_line(5 * scale), "file"),
     ("100,000-page dump as one text", dump, "file"),

@@ -13,6 +13,7 @@ Outcomes & Findings for ...``).
 
 from __future__ import annotations
 
+from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.errors import ParseError
 from ctparse.formats.ctgov import from_ctgov
@@ -130,6 +131,7 @@ __all__ = [
     "parse_results",
     "render",
     "results_from_ctgov",
+    "tables",
     "to_ctgov",
     "to_dict",
     "to_json",

@@ -27,6 +27,7 @@ from ctparse.pages.results import vocabulary as page
 from ctparse.pages.results.assembly import build_results
 from ctparse.pages.results.report import problem
 from ctparse.pages.results.transformer import ResultsPage, ResultsTransformer
+from ctparse.pages.trial.vocabulary import LINE_PREFIXES
 
 __all__ = ["GRAMMAR_FILE", "GRAMMAR_WORDS", "parse_results"]
 
@@ -35,6 +36,9 @@ GRAMMAR_FILE = "results.lark"
 GRAMMAR_WORDS: dict[str, tuple[str, ...]] = {
     "STATUS": tuple(member.value for member in Status),
     "PHASE": tuple(member.value for member in Phase),
+    # The header lines are the trial page's: one spelling for both kinds.
+    "PREFIX_NCT_ID": (LINE_PREFIXES["nct_id"],),
+    "PREFIX_LAST_UPDATED": (LINE_PREFIXES["last_updated"],),
 }
 _HEADINGS = frozenset(
     (
