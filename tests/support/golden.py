@@ -19,8 +19,13 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def pages() -> list[Path]:
-    """Trial-page goldens: every folder but ``results/`` (results pages, ``results_pages``)."""
-    return sorted(page for page in FIXTURES.glob("*/*.txt") if page.parent.name != "results")
+    """Trial-page goldens: every folder but ``results/`` (results pages, ``results_pages``)
+    and ``diagnostics/`` (inputs for the README's error table, not golden pairs)."""
+    return sorted(
+        page
+        for page in FIXTURES.glob("*/*.txt")
+        if page.parent.name not in ("results", "diagnostics")
+    )
 
 
 def results_pages() -> list[Path]:

@@ -67,7 +67,8 @@ def _page_files() -> list[Path]:
     return [
         path
         for path in files
-        if path.parent.name != "results" and not path.name.endswith("_results.txt")
+        if path.parent.name not in ("results", "diagnostics")
+        and not path.name.endswith("_results.txt")
     ]
 
 
