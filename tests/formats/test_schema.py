@@ -17,7 +17,7 @@ from support.paths import FIXTURES, SHARED
 
 # Trial records; the results goldens (fixtures/results/) are checked in tests/pages/results/.
 GOLDEN = sorted(
-    path for path in FIXTURES.glob("*/*.json") if path.parent.name not in ("results", "seed")
+    path for path in FIXTURES.glob("*/*.json") if path.parent.name != "results"
 ) + sorted((SHARED / "pages").glob("*.json"))
 
 
