@@ -80,11 +80,14 @@ def read_bare(lines: list[Line], *, at_end: bool = True) -> Grid:
         index += 1
     if index == len(lines):
         if at_end:
+            # The page ends in the header: its closed cells stand, the open one is cut.
             grid.cut = segment[0] if segment else (lines[-1] if lines else None)
-        elif lines:
+        else:
             # Another part follows, so the page is not cut here: the table lacks its line.
-            grid.misfits.append((lines[0], "no |---| line ends the header; the table is not read"))
-        grid.header = [] if not at_end else grid.header
+            grid.header = []
+            if lines:
+                message = "no |---| line ends the header; the table is not read"
+                grid.misfits.append((lines[0], message))
         return grid
     separator = lines[index]
     columns = len(grid.header)
@@ -102,7 +105,7 @@ def read_bare(lines: list[Line], *, at_end: bool = True) -> Grid:
         start = index
         segments, index = _segments(lines, index + 1, columns + 1)
         if len(segments) < columns + 1:
-            if index >= len(lines):
+            if index >= len(lines) and at_end:
                 grid.cut = lines[start]
                 return grid
             index = start
@@ -218,15 +221,20 @@ def read_labelled_baseline(lines: list[Line], *, at_end: bool) -> Grid:
         grid.header.append(lines[index : index + size])
         index += size
     if not grid.header:
-        grid.cut = lines[0] if lines and at_end and len(lines) < 3 else None
-        grid.rest = [] if grid.cut else lines
+        if at_end and 0 < len(lines) < 3:
+            # A title and at most the start of its ``n=`` line: the first header cell, cut.
+            grid.cut = lines[0]
+        else:
+            grid.rest = lines
         return grid
     columns = len(grid.header)
     while index < len(lines):
         start = index
         labels = _label_count(lines, index)
         if labels is None:
-            if at_end and _runs_out(lines, index, columns):
+            # No anchor where one or two label lines would put it: a cut row when the
+            # lines end before the second place, else no row at all.
+            if at_end and index + 3 >= len(lines):
                 grid.cut = lines[start]
                 return grid
             break
@@ -277,12 +285,3 @@ def _label_count(lines: list[Line], index: int) -> int | None:
                 return None
             return labels
     return None
-
-
-def _runs_out(lines: list[Line], index: int, columns: int) -> bool:
-    """The lines end before a row starting at ``index`` could be whole (and nothing in them
-    says they are not one)."""
-    left = len(lines) - index
-    return left < 1 + 2 * columns + 1 and not any(
-        HEADER_COUNT.fullmatch(line.text) for line in lines[index : index + 1]
-    )
