@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from ctparse import tables
 from ctparse.batch.inputs import parse_file
-from ctparse.errors import ParseError
+from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov
 from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
+from ctparse.formats.json import from_json, to_dict, to_json
 from ctparse.formats.json import record_from_dict as from_dict
-from ctparse.formats.json import to_dict, to_json
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -108,6 +108,7 @@ __all__ = [
     "Phase",
     "PrimaryOutcome",
     "PrimaryPurpose",
+    "RecordError",
     "RelatedTrial",
     "Results",
     "ResultsSection",
@@ -125,6 +126,7 @@ __all__ = [
     "__version__",
     "from_ctgov",
     "from_dict",
+    "from_json",
     "parse",
     "parse_file",
     "parse_page",

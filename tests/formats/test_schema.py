@@ -13,12 +13,12 @@ from attrs import frozen
 
 from ctparse import Status, Trial
 from ctparse.formats.schema import _Builder, error_schema, record_schema
+from support.golden import pages
 from support.paths import FIXTURES, SHARED
 
-# Trial records; the results goldens (fixtures/results/) are checked in tests/pages/results/.
-GOLDEN = sorted(
-    path for path in FIXTURES.glob("*/*.json") if path.parent.name != "results"
-) + sorted((SHARED / "pages").glob("*.json"))
+GOLDEN = [page.with_suffix(".json") for page in pages()] + sorted(
+    (SHARED / "pages").glob("*.json")
+)
 
 
 def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:

@@ -18,17 +18,16 @@ import ctparse
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
+# Folders of golden pairs; fixtures/README.md says what each folder holds.
+GOLDEN_FOLDERS = ("valid", "invalid", "real")
+
+
 def pages() -> list[Path]:
-    """Trial-page goldens: every folder but ``results/`` (results pages, ``results_pages``)
-    and ``diagnostics/`` (inputs for the README's error table, not golden pairs)."""
-    return sorted(
-        page
-        for page in FIXTURES.glob("*/*.txt")
-        if page.parent.name not in ("results", "diagnostics")
-    )
+    return sorted(page for folder in GOLDEN_FOLDERS for page in (FIXTURES / folder).glob("*.txt"))
 
 
 def results_pages() -> list[Path]:
+    """Results-page goldens (``fixtures/results/``), read with ``parse_results``."""
     return sorted((FIXTURES / "results").glob("*.txt"))
 
 

@@ -17,11 +17,11 @@ Results carries back as a v2-shaped record. Choices where the pages seen say not
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ctparse.formats.ctgov import _compact, _get, normalise_prose
-from ctparse.formats.ctgov import _date as registry_date
+from ctparse.formats.ctgov import _compact, normalise_prose
 from ctparse.formats.ctgov import to_ctgov as trial_to_ctgov
 from ctparse.model import (
     Baseline,
@@ -41,6 +41,23 @@ from ctparse.model import (
 )
 
 __all__ = ["results_from_ctgov", "to_ctgov"]
+
+
+def _get(mapping: Mapping[str, Any], *keys: str) -> Any:
+    """``mapping[k1][k2]...``, or ``None`` where a level is missing."""
+    value: Any = mapping
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def registry_date(text: str | None) -> datetime.date | None:
+    """A full ``YYYY-MM-DD`` registry date (a month alone is no day a page can print)."""
+    if text is None or len(text) != 10:
+        return None
+    return datetime.date.fromisoformat(text)
 
 
 def _line(text: str | None) -> str | None:
