@@ -1,9 +1,14 @@
-"""ctparse: read scraped ClinicalTrials.gov trial pages into typed, frozen attrs objects.
+"""ctparse: read scraped ClinicalTrials.gov pages into typed, frozen attrs objects.
+
+Two page kinds: the trial page (``Trial``) and the results page (``Results``, ``Trial
+Outcomes & Findings for ...``).
 
 >>> import ctparse
 >>> trial = ctparse.parse(text)            # strict: raises ctparse.ParseError
 >>> trial = ctparse.parse(text, lenient=True)  # never raises; see trial.diagnostics
->>> ctparse.to_json(trial)
+>>> results = ctparse.parse_results(text, lenient=True)
+>>> record = ctparse.parse_page(text)      # either kind, decided from the text
+>>> ctparse.to_json(record)
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.eligibility.constraints import constraints
 from ctparse.errors import ParseError, RecordError
-from ctparse.formats.ctgov import from_ctgov, to_ctgov
-from ctparse.formats.json import from_dict, from_json, to_dict, to_json
+from ctparse.formats.ctgov import from_ctgov
+from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
+from ctparse.formats.json import from_json, to_dict, to_json
+from ctparse.formats.json import record_from_dict as from_dict
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -21,12 +28,18 @@ from ctparse.model import (
     Allocation,
     Arm,
     ArmGroupType,
+    Baseline,
+    BaselineCell,
+    BaselineGroup,
+    BaselineMeasure,
     Constraint,
     Criterion,
     Design,
     Diagnostic,
     DiagnosticCode,
     Eligibility,
+    FlowGroup,
+    FlowPeriod,
     Identifier,
     IdentifierType,
     Intervention,
@@ -39,24 +52,34 @@ from ctparse.model import (
     Masking,
     Measure,
     Measurement,
+    Milestone,
     ObservationalModel,
     OfficialRole,
     Op,
+    ParticipantFlow,
     PerformanceStatus,
     Phase,
+    PrimaryOutcome,
     PrimaryPurpose,
     RelatedTrial,
+    Results,
+    ResultsSection,
+    ResultsTable,
     Scale,
     Sex,
     Sponsor,
     Status,
     StudyType,
+    TableColumn,
+    TableRow,
     TimePerspective,
     Trial,
     WhoMasked,
+    Withdrawal,
 )
+from ctparse.pages.dispatch import parse_page, render
+from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
-from ctparse.pages.trial.render import render
 
 __version__ = "0.1.0"
 
@@ -67,12 +90,18 @@ __all__ = [
     "Allocation",
     "Arm",
     "ArmGroupType",
+    "Baseline",
+    "BaselineCell",
+    "BaselineGroup",
+    "BaselineMeasure",
     "Constraint",
     "Criterion",
     "Design",
     "Diagnostic",
     "DiagnosticCode",
     "Eligibility",
+    "FlowGroup",
+    "FlowPeriod",
     "Identifier",
     "IdentifierType",
     "Intervention",
@@ -85,23 +114,32 @@ __all__ = [
     "Masking",
     "Measure",
     "Measurement",
+    "Milestone",
     "ObservationalModel",
     "OfficialRole",
     "Op",
     "ParseError",
+    "ParticipantFlow",
     "PerformanceStatus",
     "Phase",
+    "PrimaryOutcome",
     "PrimaryPurpose",
     "RecordError",
     "RelatedTrial",
+    "Results",
+    "ResultsSection",
+    "ResultsTable",
     "Scale",
     "Sex",
     "Sponsor",
     "Status",
     "StudyType",
+    "TableColumn",
+    "TableRow",
     "TimePerspective",
     "Trial",
     "WhoMasked",
+    "Withdrawal",
     "__version__",
     "constraints",
     "from_ctgov",
@@ -109,7 +147,10 @@ __all__ = [
     "from_json",
     "parse",
     "parse_file",
+    "parse_page",
+    "parse_results",
     "render",
+    "results_from_ctgov",
     "tables",
     "to_ctgov",
     "to_dict",
