@@ -184,13 +184,14 @@ def run(case: Case, scale: float, lenient: bool, workdir: Path) -> tuple[Any, st
 
 
 def _dump(path: Path, lenient: bool) -> str:
-    from ctparse.batch.splitter import decode_page, read_pages
+    from ctparse.batch.encoding import decode_page_bytes
+    from ctparse.batch.inputs import read_pages
 
     pages = errors = 0
     for page in read_pages(str(path)):
         pages += 1
         try:
-            text, _ = decode_page(page)
+            text, _ = decode_page_bytes(page.data, page.offset)
             ctparse.parse(text, lenient=lenient)
         except ctparse.ParseError:
             errors += 1

@@ -4,11 +4,14 @@
 >>> trial = ctparse.parse(text)            # strict: raises ctparse.ParseError
 >>> trial = ctparse.parse(text, lenient=True)  # never raises; see trial.diagnostics
 >>> ctparse.to_json(trial)
+>>> for page in ctparse.iter_pages("dump.txt.gz"):  # pages of a dump, not parsed
+...     page.source, page.text or page.error
 """
 
 from __future__ import annotations
 
 from ctparse.batch.inputs import parse_file
+from ctparse.batch.records import iter_pages
 from ctparse.errors import ParseError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
 from ctparse.formats.json import from_dict, to_dict, to_json
@@ -84,6 +87,7 @@ __all__ = [
     "__version__",
     "from_ctgov",
     "from_dict",
+    "iter_pages",
     "parse",
     "parse_file",
     "render",
