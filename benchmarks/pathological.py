@@ -104,6 +104,11 @@ def glued_lines(scale: float) -> str:
     return HEAD + section("Brief Summary") + "".join(f"line {i} Conditions\n" for i in range(n))
 
 
+def nct_id_lines(scale: float) -> str:
+    """A title and 50,000 NCT ID lines (each a candidate start of a second page)."""
+    return "A trial\n" + "NCT ID: NCT01234567\n" * int(50_000 * scale)
+
+
 def dump(scale: float) -> str:
     """A dump file of 100,000 small pages, one after the other (each ends with a newline)."""
     n = max(int(100_000 * scale), 1)
@@ -137,6 +142,8 @@ CASES: list[Case] = [
     ("100,000 sponsors w/o class", stray_pairs, "text"),
     ("20,000 Study Groups lines", study_groups, "text"),
     ("100,000 '... Conditions'", glued_lines, "text"),
+    ("50,000 NCT ID lines", nct_id_lines, "text"),
+    ("50,000 NCT ID lines, page by page", nct_id_lines, "dump"),
     ("50 MB one-line file", lambda scale: one_line(5 * scale), "file"),
     ("50 MB one-line file (.gz)", lambda scale: one_line(5 * scale), "file"),
     ("100,000-page dump as one text", dump, "file"),

@@ -2,25 +2,60 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ctparse.model.diagnostics import Diagnostic, DiagnosticCode
+
 __all__ = ["ParseError", "describe_terminal", "format_message"]
 
 
 class ParseError(ValueError):
-    """Text that cannot be read as a trial page.
+    """Text that cannot be read as a page.
 
-    ``line`` and ``column`` are 1-based positions in the text given to ``parse``; the
-    message says what was found and what was expected there, and ends with the position.
+    ``line`` and ``column`` are 1-based positions in the text given to the reader; ``code`` is
+    a stable ``DiagnosticCode``; ``section`` the heading the problem stands under (or
+    ``None``). The message says what was found and what was expected there, and ends with the
+    position. ``diagnostics`` lists every problem a lenient read would report, this one first
+    among them in page order.
     """
 
-    def __init__(self, message: str, line: int, column: int = 1) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int,
+        column: int = 1,
+        *,
+        code: DiagnosticCode,
+        section: str | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> None:
         self.line = line
         self.column = column
         self.reason = message
+        self.code = code
+        self.section = section
+        self.diagnostics = diagnostics or (
+            Diagnostic(line=line, column=column, code=code, section=section, message=message),
+        )
         super().__init__(format_message(message, line, column))
 
-    def __reduce__(self) -> tuple[type[ParseError], tuple[str, int, int]]:
-        # Keep the error picklable across worker processes.
-        return (type(self), (self.reason, self.line, self.column))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep the error picklable across worker processes (keyword arguments included).
+        return (
+            _rebuild,
+            (self.reason, self.line, self.column, self.code, self.section, self.diagnostics),
+        )
+
+
+def _rebuild(
+    message: str,
+    line: int,
+    column: int,
+    code: DiagnosticCode,
+    section: str | None,
+    diagnostics: tuple[Diagnostic, ...],
+) -> ParseError:
+    return ParseError(message, line, column, code=code, section=section, diagnostics=diagnostics)
 
 
 def format_message(message: str, line: int, column: int) -> str:

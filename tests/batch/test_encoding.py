@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import ctparse
-from ctparse.batch.encoding import DecodeError, decode, decode_page_bytes, not_text
+from ctparse.batch.encoding import decode, decode_page_bytes, not_text
 from ctparse.batch.inputs import read_pages
 from ctparse.errors import ParseError
 from support.paths import FIXTURES
@@ -71,9 +71,9 @@ def test_parse_file_iter_pages_and_the_command_name_an_encoding_alike(
     assert caught.value.reason == expected
     (page,) = ctparse.iter_pages(str(path))
     assert page.error is not None and page.text is None
-    assert (page.error.code, page.error.message) == ("not_utf8", expected)
+    assert (page.error.code, page.error.message) == ("not_text", expected)
     (split,) = read_pages(str(path))
-    assert (split.code, split.error) == ("not_utf8", expected)
+    assert (split.code, split.error) == ("not_text", expected)
 
 
 def test_a_utf32_file_is_not_called_utf16() -> None:
@@ -81,28 +81,27 @@ def test_a_utf32_file_is_not_called_utf16() -> None:
     data = codecs.BOM_UTF32_LE + "A".encode("utf-32-le")
     problem = not_text(data)
     assert problem is not None and "UTF-32" in problem.reason and "UTF-16" not in problem.reason
-    with pytest.raises(DecodeError) as caught:
+    with pytest.raises(ParseError) as caught:
         decode(data)
-    assert caught.value.code == "not_utf8" and "UTF-32" in caught.value.reason
+    assert caught.value.code == "not_text" and "UTF-32" in caught.value.reason
 
 
 def test_binary_and_bad_bytes_have_their_codes() -> None:
     binary = not_text(b"PK\x03\x04\x00\x00")
     assert binary is not None and binary.code == "not_text"
     assert not_text(FULL.read_bytes()) is None
-    with pytest.raises(DecodeError) as caught:
+    with pytest.raises(ParseError) as caught:
         decode(b"Title\n\xff\n")
     assert (caught.value.code, caught.value.line, caught.value.column) == ("not_utf8", 2, 1)
 
 
 def test_a_decode_error_keeps_its_code_across_processes() -> None:
-    error = DecodeError("the file is not UTF-8", 3, 4, code="not_utf8")
-    again = pickle.loads(pickle.dumps(error))
-    assert (type(again), again.reason, again.line, again.column, again.code) == (
-        DecodeError,
-        "the file is not UTF-8",
+    with pytest.raises(ParseError) as caught:
+        decode_page_bytes(b"Title\nab\x00\n", offset=10)
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (again.reason, again.line, again.column, again.code) == (
+        "the page holds binary data: a NUL byte at offset 18 of the file; expected UTF-8 text",
+        2,
         3,
-        4,
-        "not_utf8",
+        "not_text",
     )
-    assert str(again) == "the file is not UTF-8 (at line 3, column 4)"

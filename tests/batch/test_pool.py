@@ -85,7 +85,7 @@ def test_the_pool_survives_a_worker_that_dies(
     )
 
     def lost(item: Item) -> Outcome:
-        return Outcome("internal", 0, encode_error(crashed_record(item.page)))
+        return Outcome("internal_error", 0, encode_error(crashed_record(item.page)))
 
     outcomes = list(
         pool.ordered_results(
@@ -104,7 +104,7 @@ def test_the_pool_survives_a_worker_that_dies(
         "source": {"path": "d.txt", "line": 41},
         "line": 41,
         "column": 1,
-        "code": "internal",
+        "code": "internal_error",
         "message": "internal error: the worker process died while reading this page; "
         "please report it with the page",
     }

@@ -116,7 +116,7 @@ def test_no_page_start_for_too_long_becomes_its_own_piece(
     assert pages[0].error == (
         "no page start found in over 0 MiB from this line: expected trial pages"
     )
-    assert pages[0].code == "not_a_page"
+    assert pages[0].code == "too_large"
     assert pages[2].data == b"noise line\n" * 90
 
 

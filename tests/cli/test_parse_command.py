@@ -204,14 +204,14 @@ def test_good_and_bad_files_every_page_ends_up_in_one_place(tmp_path: Path, sche
         "mixed/d_empty.txt": "empty",
         "mixed/e_binary.txt": "not_text",
         "mixed/f_html.txt": "not_a_page",
-        "mixed/g_utf16.txt": "not_utf8",
+        "mixed/g_utf16.txt": "not_text",
         "mixed/h_latin1.txt": "not_utf8",
         "mixed/i_cut.txt": "cut_off",
     }
     # Ten pages in: four records and six errors, and the summary says so, by code.
     assert result.summary().startswith(
         summary_of(10, 4, 6)
-        + " (in errors.jsonl: 2 not_utf8, 1 empty, 1 not_text, 1 not_a_page, 1 cut_off); "
+        + " (in errors.jsonl: 2 not_text, 1 empty, 1 not_a_page, 1 not_utf8, 1 cut_off); "
     )
     assert_valid(schemas, records, errors)
 
@@ -226,7 +226,7 @@ def test_without_errfile_error_records_go_to_stderr(tmp_path: Path) -> None:
     ]
     assert len(result.error_records()) == 6
     assert result.summary().startswith(
-        summary_of(10, 4, 6) + " (2 not_utf8, 1 empty, 1 not_text, 1 not_a_page, 1 cut_off); "
+        summary_of(10, 4, 6) + " (2 not_text, 1 empty, 1 not_a_page, 1 not_utf8, 1 cut_off); "
     )
 
 
@@ -248,7 +248,7 @@ def test_lenient_writes_partial_trials_with_diagnostics(tmp_path: Path, schemas:
     assert [diagnostic["line"] for diagnostic in cut["diagnostics"]] == [52]
     assert result.status == 1
     assert result.summary().startswith(
-        summary_of(10, 7, 3) + " (in e.jsonl: 2 not_utf8, 1 not_text), 3 with diagnostics; "
+        summary_of(10, 7, 3) + " (in e.jsonl: 2 not_text, 1 not_utf8), 3 with diagnostics; "
     )
     assert_valid(schemas, records, errors)
 
@@ -338,6 +338,12 @@ def test_to_ctgov_lenient_keeps_the_diagnostics(tmp_path: Path) -> None:
     assert result.status == 0
     (record,) = [json.loads(result.stdout)]
     assert record["diagnostics"] == [
-        {"line": 52, "message": "Eligibility Criteria: the page is cut off after this heading"}
+        {
+            "line": 52,
+            "column": 1,
+            "code": "cut_off",
+            "section": "Eligibility Criteria",
+            "message": "Eligibility Criteria: the page is cut off after this heading",
+        }
     ]
     assert record["hasResults"] is False

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import ctparse
+from ctparse.pages.trial.vocabulary import SECTIONS
 from support.golden import pages
 from support.paths import SEED_EXPECTED, SEED_PAGE
 
@@ -23,6 +24,7 @@ TRIAL_KEYS = [
 ]  # fmt: skip
 
 OPT_STR = (str, type(None))
+HEADINGS = {heading for heading, _ in SECTIONS}
 
 
 def enum_or_none(kind: type[Any]) -> Any:
@@ -98,8 +100,11 @@ def check_record(record: dict[str, Any]) -> None:
             assert list(related) == ["nct_id", "title"]
             assert re.fullmatch(r"NCT\d{8}", related["nct_id"])
     for diagnostic in record["diagnostics"]:
-        assert list(diagnostic) == ["line", "message"]
+        assert list(diagnostic) == ["line", "column", "code", "section", "message"]
         assert type(diagnostic["line"]) is int and diagnostic["line"] >= 1
+        assert type(diagnostic["column"]) is int and diagnostic["column"] >= 1
+        assert diagnostic["code"] in {code.value for code in ctparse.DiagnosticCode}
+        assert diagnostic["section"] is None or diagnostic["section"] in HEADINGS
         assert isinstance(diagnostic["message"], str) and diagnostic["message"]
 
 

@@ -8,23 +8,17 @@ thing (``UTF-32``, ``UTF-16``, binary, not UTF-8) whichever way it is read.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ctparse.errors import ParseError
+from ctparse.model.diagnostics import DiagnosticCode
 
 __all__ = [
-    "NOT_TEXT",
-    "NOT_UTF8",
     "byte_order_mark",
     "decode",
     "decode_page_bytes",
     "not_text",
     "position",
 ]
-
-# Error codes of the decoding errors (values of the diagnostic codes).
-NOT_UTF8 = "not_utf8"
-NOT_TEXT = "not_text"
 
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
 _MARKS = (
@@ -36,22 +30,6 @@ _MARKS = (
 _OFFSET = re.compile(r"at offset (\d+)")
 
 
-class DecodeError(ParseError):
-    """Bytes that are not UTF-8 text; ``code`` says which way (``not_utf8``, ``not_text``)."""
-
-    def __init__(self, message: str, line: int, column: int = 1, *, code: str) -> None:
-        super().__init__(message, line, column)
-        self.code = code
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt through ``_rebuild`` so that the code survives a trip to a worker.
-        return (_rebuild, (self.reason, self.line, self.column, self.code))
-
-
-def _rebuild(reason: str, line: int, column: int, code: str) -> DecodeError:
-    return DecodeError(reason, line, column, code=code)
-
-
 def byte_order_mark(data: bytes) -> str | None:
     """The encoding named by a UTF-16 or UTF-32 byte order mark at the start of ``data``."""
     for mark, name in _MARKS:
@@ -60,18 +38,19 @@ def byte_order_mark(data: bytes) -> str | None:
     return None
 
 
-def _wrong_encoding(name: str) -> DecodeError:
-    return DecodeError(
+def _wrong_encoding(name: str) -> ParseError:
+    return ParseError(
         f"the file is {name} (it starts with a {name} byte order mark): expected UTF-8 text",
         1,
         1,
-        code=NOT_UTF8,
+        code=DiagnosticCode.NOT_TEXT,
     )
 
 
 def decode(data: bytes) -> str:
     """UTF-8 text of ``data``; a UTF-8 BOM is dropped, anything else that is not UTF-8 is
-    refused with a ``DecodeError`` (line and column of the bad byte)."""
+    refused with a ``ParseError`` (line and column of the bad byte; code ``not_text`` for
+    UTF-16 and UTF-32, ``not_utf8`` for other bytes)."""
     name = byte_order_mark(data)
     if name is not None:
         raise _wrong_encoding(name)
@@ -79,28 +58,28 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = position(data, error.start)
-        raise DecodeError(
+        raise ParseError(
             f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
             "cannot be decoded; expected UTF-8 text",
             line,
             column,
-            code=NOT_UTF8,
+            code=DiagnosticCode.NOT_UTF8,
         ) from None
 
 
-def not_text(head: bytes) -> DecodeError | None:
+def not_text(head: bytes) -> ParseError | None:
     """Why a file that starts with ``head`` is no UTF-8 text at all, or ``None``."""
     name = byte_order_mark(head)
     if name is not None:
         return _wrong_encoding(name)
     nul = head.find(b"\x00")
     if nul != -1:
-        return DecodeError(
+        return ParseError(
             f"the file is binary: it holds a NUL byte at offset {nul} (UTF-16 text without a "
             "byte order mark looks like this too); expected UTF-8 text",
             1,
             1,
-            code=NOT_TEXT,
+            code=DiagnosticCode.NOT_TEXT,
         )
     return None
 
@@ -110,27 +89,27 @@ def decode_page_bytes(data: bytes, offset: int = 0) -> tuple[str, int | None]:
     page ends inside a multi-byte character (the scraper cuts pages at a byte count), the page
     line where that incomplete character was dropped.
 
-    Raises ``DecodeError`` with a line and column of the page's own lines; offsets in the
+    Raises ``ParseError`` with a code, a line and a column of the page's own lines; offsets in the
     message are offsets in the file.
     """
     nul = data.find(b"\x00")
     if nul != -1:
         line, column = position(data, nul)
-        raise DecodeError(
+        raise ParseError(
             f"the page holds binary data: a NUL byte at offset {offset + nul} of the file; "
             "expected UTF-8 text",
             line,
             column,
-            code=NOT_TEXT,
+            code=DiagnosticCode.NOT_TEXT,
         )
     data, cut_line = _drop_cut_character(data)
     try:
         return decode(data), cut_line
-    except DecodeError as error:
+    except ParseError as error:
         if not offset:
             raise
         reason = _OFFSET.sub(lambda m: f"at offset {offset + int(m.group(1))}", error.reason)
-        raise DecodeError(reason, error.line, error.column, code=error.code) from None
+        raise ParseError(reason, error.line, error.column, code=error.code) from None
 
 
 def _drop_cut_character(data: bytes) -> tuple[bytes, int | None]:

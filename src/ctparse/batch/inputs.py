@@ -19,13 +19,12 @@ from ctparse.batch.encoding import decode, not_text
 from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
 from ctparse.errors import ParseError
 from ctparse.model import Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.reader import parse
 
 __all__ = [
-    "NOT_A_PAGE",
     "PAGE_SUFFIXES",
     "STDIN",
-    "UNREADABLE",
     "Item",
     "files",
     "items",
@@ -41,9 +40,6 @@ __all__ = [
 STDIN = "<stdin>"
 # What a directory walk picks up (compared without regard to case).
 PAGE_SUFFIXES = (".txt", ".text", ".txt.gz")
-# Codes of the errors of reading (values of the diagnostic codes).
-UNREADABLE = "unreadable"
-NOT_A_PAGE = "not_a_page"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -67,6 +63,7 @@ def read_page(path: str | os.PathLike[str]) -> str:
                 f"the file is not valid gzip ({error}): expected gzip-compressed page text",
                 1,
                 1,
+                code=DiagnosticCode.NOT_TEXT,
             ) from None
     return decode(data)
 
@@ -158,7 +155,7 @@ def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
         yield Page(
             path=name,
             line=1,
-            code=UNREADABLE,
+            code=DiagnosticCode.UNREADABLE,
             error=f"cannot read the file: {_os_reason(error)}",
         )
         return
@@ -196,7 +193,7 @@ def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
                 path=name,
                 line=1,
                 consumed=consumed(),
-                code=UNREADABLE,
+                code=DiagnosticCode.UNREADABLE,
                 error="the file is named .gz but is not gzip-compressed",
             )
             return
@@ -218,7 +215,7 @@ def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
             path=name,
             line=cutter.pending_line,
             consumed=consumed(),
-            code=UNREADABLE,
+            code=DiagnosticCode.UNREADABLE,
             error=f"{what} ({_os_reason(error)}): the pages from this line on are lost",
         )
         return
@@ -235,7 +232,7 @@ def _page(name: str, line: int, column: int, offset: int, data: bytes, consumed:
             column=column,
             offset=offset,
             consumed=consumed,
-            code=NOT_A_PAGE,
+            code=DiagnosticCode.TOO_LARGE,
             error=f"no page start found in over {limit >> 20} MiB from this line: "
             "expected trial pages",
         )

@@ -12,41 +12,24 @@ from typing import BinaryIO
 
 from attrs import evolve, frozen
 
-from ctparse.batch.encoding import NOT_TEXT, decode_page_bytes
+from ctparse.batch.encoding import decode_page_bytes
 from ctparse.batch.inputs import read_pages, stream_pages
 from ctparse.batch.splitter import Page
 from ctparse.errors import ParseError
 from ctparse.model import Diagnostic, Trial
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.trial.reader import parse
 
 __all__ = [
-    "INTERNAL",
     "PageError",
     "PageRecord",
     "PageSource",
     "PageText",
-    "code_of",
     "crashed_record",
     "iter_pages",
     "page_text",
     "read_record",
 ]
-
-# Code of an error record for a page the parser failed on with a fault of its own.
-INTERNAL = "internal"
-# Codes of errors raised by ``parse``, told by the start of their message. (``ParseError``
-# carries its own ``code`` once diagnostics have codes; ``code_of`` prefers it.)
-_MESSAGE_CODES = (
-    ("the text is empty", "empty"),
-    ("not a trial page", "not_a_page"),
-    ("this is a results page", "results_page"),
-    ("a second trial page", "trial_page"),
-)
-_SUFFIX_CODES = (
-    ("the page is cut off after this heading", "cut_off"),
-    ("section repeated; its lines are not used", "repeated_section"),
-    ("is not a real date", "invalid_value"),
-)
 
 
 @frozen(kw_only=True)
@@ -61,7 +44,7 @@ class PageSource:
 @frozen(kw_only=True)
 class PageError:
     """Why a page did not become a record; ``line`` and ``column`` are in the source file.
-    ``code`` is a diagnostic code value (``not_utf8``, ``not_a_page``, ``cut_off``, ...)."""
+    ``code`` is a ``DiagnosticCode`` (``not_utf8``, ``not_a_page``, ``cut_off``, ...)."""
 
     code: str
     line: int
@@ -90,26 +73,11 @@ class PageText:
     error: PageError | None
 
 
-def code_of(error: ParseError) -> str:
-    """The diagnostic code of a ``ParseError``: its own, or told by its message."""
-    code = getattr(error, "code", None)
-    if code is not None:
-        return str(code)
-    reason = error.reason
-    for start, value in _MESSAGE_CODES:
-        if reason.startswith(start):
-            return value
-    for end, value in _SUFFIX_CODES:
-        if reason.endswith(end):
-            return value
-    return "misplaced_line"
-
-
 def _error_of(page: Page, error: ParseError) -> PageError:
     # A page glued to the end of the page before it starts inside its first line.
     column = error.column + (page.column - 1 if error.line == 1 else 0)
     return PageError(
-        code=code_of(error),
+        code=error.code,
         line=page.line + error.line - 1,
         column=column,
         message=error.reason,
@@ -118,7 +86,9 @@ def _error_of(page: Page, error: ParseError) -> PageError:
 
 def _read_error(page: Page) -> PageError:
     assert page.error is not None
-    return PageError(code=page.code or NOT_TEXT, line=page.line, column=1, message=page.error)
+    return PageError(
+        code=page.code or DiagnosticCode.NOT_TEXT, line=page.line, column=1, message=page.error
+    )
 
 
 def page_text(page: Page) -> PageText:
@@ -173,11 +143,15 @@ def read_record(page: Page, lenient: bool) -> PageRecord:
             f"internal error while reading this page ({type(error).__name__}: {error}); "
             "please report it with the page"
         )
-        failure = PageError(code=INTERNAL, line=page.line, column=1, message=message)
+        failure = PageError(
+            code=DiagnosticCode.INTERNAL_ERROR, line=page.line, column=1, message=message
+        )
         return PageRecord(source=source, kind=None, page=None, error=failure)
     diagnostics = list(trial.diagnostics)
     if lenient and cut_line is not None:
-        diagnostics.append(Diagnostic(line=cut_line, message=_CUT_CHARACTER))
+        diagnostics.append(
+            Diagnostic(line=cut_line, code=DiagnosticCode.CUT_CHARACTER, message=_CUT_CHARACTER)
+        )
     if diagnostics and page.line != 1:
         shift = page.line - 1
         diagnostics = [evolve(item, line=item.line + shift) for item in diagnostics]
@@ -196,7 +170,9 @@ def crashed_record(page: Page) -> PageRecord:
         source=PageSource(path=page.path, line=page.line),
         kind=None,
         page=None,
-        error=PageError(code=INTERNAL, line=page.line, column=1, message=message),
+        error=PageError(
+            code=DiagnosticCode.INTERNAL_ERROR, line=page.line, column=1, message=message
+        ),
     )
 
 

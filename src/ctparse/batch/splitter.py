@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from attrs import frozen
 
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.boundaries import Start, is_fixed_line, is_header_line, nct_id_start
 from ctparse.pages.trial.vocabulary import (
     RESULTS_AVAILABLE,
@@ -95,7 +96,7 @@ class Page:
     # Set when these bytes cannot be read as text at all (binary, UTF-16, unreadable file),
     # with the code of that error.
     error: str | None = None
-    code: str | None = None
+    code: DiagnosticCode | None = None
     # Bytes of the file as stored (compressed, for ``.gz``) read when the page was complete.
     consumed: int = 0
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from ctparse.model.diagnostics import Diagnostic, DiagnosticCode
 from ctparse.model.trial import *  # noqa: F403
 from ctparse.model.trial import __all__ as _trial_all
 
-__all__ = [*_trial_all]
+__all__ = ["Diagnostic", "DiagnosticCode", *_trial_all]

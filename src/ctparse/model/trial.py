@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
+from ctparse.model.diagnostics import Diagnostic
+
 __all__ = [
     "Age",
     "AgeUnit",
@@ -20,7 +22,6 @@ __all__ = [
     "ArmGroupType",
     "Criterion",
     "Design",
-    "Diagnostic",
     "Eligibility",
     "Identifier",
     "IdentifierType",
@@ -299,14 +300,6 @@ class Identifier:
 class RelatedTrial:
     nct_id: str
     title: str
-
-
-@frozen(kw_only=True)
-class Diagnostic:
-    """Something the parser could not place: a line, or a section found cut off."""
-
-    line: int
-    message: str
 
 
 @frozen(kw_only=True)

@@ -15,11 +15,13 @@ import regex
 from lark import Token
 
 from ctparse.model import Arm, ArmGroupType, Intervention, InterventionType
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
 
 __all__ = ["read_groups"]
 
-Report = Callable[[Token, str], None]
+# (token, code, section, detail): how a reading reports a line it cannot use.
+Report = Callable[[Token, DiagnosticCode, str, str], None]
 
 _TEXT = "TEXT"
 _GROUP_TYPE = "GROUP_TYPE"
@@ -45,7 +47,12 @@ def _labelled_interventions(tokens: list[Token], report: Report) -> tuple[Interv
     while i < len(tokens):
         token = tokens[i]
         if token.type != _TEXT:
-            report(token, "Interventions: an 'Intervention Type' line with no name before it")
+            report(
+                token,
+                DiagnosticCode.INCOMPLETE_ENTRY,
+                "Interventions",
+                "an 'Intervention Type' line with no name before it",
+            )
             i += 1
             continue
         name = _line(token)
@@ -174,7 +181,12 @@ def read_groups(
     assert best is not None
     _, arms, table, reader = best
     for token in reader.stray:
-        report(token, f"Study Groups: '{_line(token)}' stands where an arm label belongs")
+        report(
+            token,
+            DiagnosticCode.MISPLACED_LINE,
+            "Study Groups",
+            f"'{_line(token)}' stands where an arm label belongs",
+        )
     return arms, table + _check_blocks(read_lines, reader.blocks, table, report)
 
 
@@ -211,15 +223,18 @@ def _check_blocks(
         if kind is not None and all(kind != item.type for item in listed):
             report(
                 lines.tokens[start + 1],
-                f"Study Groups: '{lines.text[start + 1]}' for '{name}' differs from the "
+                DiagnosticCode.CONTRADICTION,
+                "Study Groups",
+                f"'{lines.text[start + 1]}' for '{name}' differs from the "
                 f"Interventions section ({listed[0].type or 'no type'})",
             )
         if first < end and all(description != item.description for item in listed):
             for token in lines.tokens[first:end]:
                 report(
                     token,
-                    f"Study Groups: description line of '{name}' differs from the "
-                    "Interventions section",
+                    DiagnosticCode.CONTRADICTION,
+                    "Study Groups",
+                    f"description line of '{name}' differs from the Interventions section",
                 )
     return tuple(extra.values())
 

@@ -41,52 +41,19 @@ from ctparse.model import (
     Trial,
     WhoMasked,
 )
+from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
+from ctparse.pages.problems import PAGE_HEADER, Problem
 from ctparse.pages.trial.groups import read_groups
-from ctparse.pages.trial.vocabulary import SECTIONS, WHO_MASKED_WORDS
+from ctparse.pages.trial.vocabulary import SECTION_SPECS, WHO_MASKED_WORDS
 
-__all__ = ["Page", "PageTransformer", "Problem", "Section", "build_trial"]
+__all__ = ["Page", "PageTransformer", "Section", "build_trial"]
 
 # Section rule name -> heading as printed, in page order.
-SECTION_HEADINGS: dict[str, str] = dict(
-    zip(
-        (
-            "study_results",
-            "basic_information",
-            "brief_summary",
-            "related_trials",
-            "detailed_description",
-            "conditions",
-            "keywords",
-            "study_design",
-            "study_groups",
-            "interventions",
-            "other_intervention_names",
-            "eligibility",
-            "sponsors",
-            "responsible_party",
-            "investigators",
-            "locations",
-            "countries",
-            "identifiers",
-            "more_related_trials",
-        ),
-        (heading for heading, _ in SECTIONS),
-        strict=True,
-    )
-)
+SECTION_HEADINGS: dict[str, str] = {spec.rule: spec.heading for spec in SECTION_SPECS}
 _ORDER = {name: index for index, name in enumerate(SECTION_HEADINGS)}
 _WHO_MASKED = {words: WhoMasked(key) for key, words in WHO_MASKED_WORDS.items()}
 _AGE_UNITS = {unit.value.lower().removesuffix("s"): unit for unit in AgeUnit}
-
-
-@frozen
-class Problem:
-    """A line the parser could not place, in prepared-text coordinates."""
-
-    line: int
-    column: int
-    message: str
 
 
 @frozen
@@ -351,13 +318,22 @@ class _Builder:
     fields: dict[str, Any] = field(factory=dict)
     problems: list[Problem] = field(factory=list)
 
-    def problem(self, token: Token, message: str) -> None:
-        self.problems.append(Problem(token.line or 1, token.column or 1, message))
+    # Lines with a problem already, built on first need and kept up to date, so that
+    # checking many lines stays linear.
+    reported: set[int] | None = None
 
-    def unreported(self, token: Token, message: str) -> None:
+    def problem(self, token: Token, code: DiagnosticCode, section: str, detail: str) -> None:
+        line = token.line or 1
+        self.problems.append(Problem.at(line, token.column or 1, code, section, detail))
+        if self.reported is not None:
+            self.reported.add(line)
+
+    def unreported(self, token: Token, code: DiagnosticCode, section: str, detail: str) -> None:
         """Report a line unless the parser already did (a cut-off page, say)."""
-        if all(problem.line != token.line for problem in self.problems):
-            self.problem(token, message)
+        if self.reported is None:
+            self.reported = {problem.line for problem in self.problems}
+        if (token.line or 1) not in self.reported:
+            self.problem(token, code, section, detail)
 
 
 def build_trial(page: Page, problems: list[Problem], lines: Sequence[str]) -> Trial:
@@ -371,25 +347,31 @@ def build_trial(page: Page, problems: list[Problem], lines: Sequence[str]) -> Tr
     if updated:
         builder.fields["last_updated"] = _date(str(updated)[14:].rstrip("\n"))
         if builder.fields["last_updated"] is None:
-            builder.problem(updated, f"page header: '{_text(updated)}' is not a real date")
+            builder.problem(
+                updated,
+                DiagnosticCode.INVALID_VALUE,
+                PAGE_HEADER,
+                f"'{_text(updated)}' is not a real date",
+            )
     seen: dict[str, Section] = {}
     last = -1
-    # Lines with a problem already (from the parser), kept up to date as lines of repeated
-    # sections are reported; built once, so that many repeated sections stay linear.
-    reported: set[int] | None = None
     for index, section in enumerate(page.sections):
         heading = SECTION_HEADINGS[section.name]
         if section.name in seen:
-            builder.problem(section.heading, f"{heading}: section repeated; its lines are not used")
+            builder.problem(
+                section.heading,
+                DiagnosticCode.REPEATED_SECTION,
+                heading,
+                "section repeated; its lines are not used",
+            )
             following = page.sections[index + 1 : index + 2]
             end = (following[0].heading.line if following else None) or len(lines) + 1
-            if reported is None:
-                reported = {problem.line for problem in builder.problems}
-            message = f"{heading}: line in a repeated section not used"
-            _unused_lines(builder, section, end, lines, reported, message)
+            _unused_lines(builder, section, end, lines, heading)
             continue
         if _ORDER[section.name] < last:
-            builder.problem(section.heading, f"{heading}: section out of page order")
+            builder.problem(
+                section.heading, DiagnosticCode.OUT_OF_ORDER, heading, "section out of page order"
+            )
         last = max(last, _ORDER[section.name])
         seen[section.name] = section
     for name, section in seen.items():
@@ -405,15 +387,20 @@ def _unused_lines(
     section: Section,
     end: int,
     lines: Sequence[str],
-    reported: set[int],
-    message: str,
+    heading: str,
 ) -> None:
     """One problem for each line of ``section`` (between its heading and line ``end``) that
     has none yet; the section's items may be model objects that no longer know their lines."""
+    if b.reported is None:
+        b.reported = {problem.line for problem in b.problems}
+    reported = b.reported
+    detail = "line in a repeated section not used"
     start = section.heading.end_line or section.heading.line or 1
     for number in range(start, min(end, len(lines) + 1)):
         if lines[number - 1].strip() and number not in reported:
-            b.problems.append(Problem(number, 1, message))
+            b.problems.append(
+                Problem.at(number, 1, DiagnosticCode.REPEATED_SECTION, heading, detail)
+            )
             reported.add(number)
 
 
@@ -449,7 +436,12 @@ def _related(section: Section, b: _Builder) -> None:
         if isinstance(item, RelatedTrial):
             trials.append(item)
         elif item:  # a title whose NCT number line is missing
-            b.unreported(item, f"{heading}: '{_text(item)}' has no NCT number line")
+            b.unreported(
+                item,
+                DiagnosticCode.INCOMPLETE_ENTRY,
+                heading,
+                f"'{_text(item)}' has no NCT number line",
+            )
     b.fields[section.name] = tuple(trials)
 
 
@@ -459,7 +451,12 @@ def _design(section: Section, b: _Builder) -> None:
         if name == "other":
             values["other"].append(value)
         elif name in values:
-            b.problem(token, f"Study Design: {name} given twice; this line is not used")
+            b.problem(
+                token,
+                DiagnosticCode.DUPLICATE_VALUE,
+                "Study Design",
+                f"{name} given twice; this line is not used",
+            )
         elif value is not None:
             values[name] = value
     b.fields["design"] = values
@@ -482,7 +479,12 @@ def _place_other_design(b: _Builder) -> None:
         elif observational and "time_perspective" not in values:
             values["time_perspective"] = TimePerspective.OTHER
         else:
-            b.problem(other, "Study Design: OTHER given where no value is missing")
+            b.problem(
+                other,
+                DiagnosticCode.MISPLACED_LINE,
+                "Study Design",
+                "OTHER given where no value is missing",
+            )
     b.fields["design"] = Design(**values)
 
 
@@ -536,7 +538,12 @@ def _investigators(section: Section, b: _Builder) -> None:
             )
             with_affiliation = True
         else:
-            b.problem(item, f"Principal Investigators: '{_text(item)}' has no 'Role:' line")
+            b.problem(
+                item,
+                DiagnosticCode.INCOMPLETE_ENTRY,
+                "Principal Investigators",
+                f"'{_text(item)}' has no 'Role:' line",
+            )
     b.fields["investigators"] = tuple(people)
 
 
@@ -548,7 +555,12 @@ def _locations(section: Section, b: _Builder) -> None:
     ]
     if len(lines) % 2:
         facility = lines[-1]
-        b.unreported(facility, f"Locations: '{_text(facility)}' has no 'City, Country' line")
+        b.unreported(
+            facility,
+            DiagnosticCode.INCOMPLETE_ENTRY,
+            "Locations",
+            f"'{_text(facility)}' has no 'City, Country' line",
+        )
         sites.append(Location(facility=_text(facility)))
     b.fields["locations"] = tuple(sites)
 

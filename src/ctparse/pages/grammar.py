@@ -1,0 +1,103 @@
+"""Finding and building the grammars in ``grammars/`` (shipped in the wheel, or in a checkout).
+
+A grammar may name a list of fixed words that its page kind's vocabulary holds once:
+A name in double angle brackets stands for the alternation of the words of ``NAME`` (regex-escaped), so that the
+grammar and the Python side that renders and reports pages can never disagree. The same
+filling applies to grammars pulled in with ``%import``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+from lark import Lark, Transformer
+
+__all__ = ["alternation", "build_parser", "grammar_source", "grammar_text"]
+
+_PLACEHOLDER = regex.compile(r"<<(\w+)>>")
+# What a regex gives a meaning to outside a character class; the words hold nothing else.
+_SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()/]")
+# Where a source checkout keeps the grammars: src/ctparse/pages/grammar.py -> ./grammars
+_CHECKOUT = Path(__file__).resolve().parents[3] / "grammars"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """``a|b|c`` of the words, escaped for a regex; longest first, so that none hides a
+    longer one it begins (``Study`` before ``Study Design`` would)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(_SPECIAL.sub(r"\\\g<0>", word) for word in ordered)
+
+
+def grammar_source(name: str) -> str:
+    """The text of ``grammars/NAME`` as written, placeholders and all."""
+    packaged = resources.files("ctparse").joinpath("grammars", name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (_CHECKOUT / name).read_text(encoding="utf-8")
+
+
+def grammar_text(name: str, words: Mapping[str, Iterable[str]]) -> str:
+    """``grammars/NAME`` with every ``<<LIST>>`` filled from ``words``."""
+    return _fill(grammar_source(name), words)
+
+
+def _fill(text: str, words: Mapping[str, Iterable[str]]) -> str:
+    def one(match: regex.Match[str]) -> str:
+        if match[1] not in words:
+            raise KeyError(f"grammar placeholder <<{match[1]}>> has no word list")
+        return alternation(words[match[1]])
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+class _Importer:
+    """A Lark import loader that reads sibling grammars and fills their placeholders.
+
+    Lark keys its on-disk cache on the options' text and the main grammar only; the
+    loader's text therefore names a digest of every grammar it can import, so that editing
+    an imported grammar can never leave a stale parser in the cache.
+    """
+
+    def __init__(self, words: Mapping[str, Iterable[str]]) -> None:
+        self.words = words
+        digest = hashlib.sha256()
+        for name in sorted(_grammar_names()):
+            digest.update(name.encode() + b"\0" + _fill(grammar_source(name), words).encode())
+        self.digest = digest.hexdigest()[:16]
+
+    def __call__(self, base_path: str | None, grammar_path: str) -> tuple[str, str]:
+        # ``%import common.X`` asks for ``common.lark``.
+        return grammar_path, _fill(grammar_source(grammar_path), self.words)
+
+    def __repr__(self) -> str:
+        return f"ctparse-grammars-{self.digest}"
+
+
+def _grammar_names() -> list[str]:
+    packaged = resources.files("ctparse").joinpath("grammars")
+    folder = packaged if packaged.is_dir() else _CHECKOUT
+    return [entry.name for entry in folder.iterdir() if entry.name.endswith(".lark")]
+
+
+def build_parser(
+    name: str, words: Mapping[str, Iterable[str]], transformer: Transformer[Any, Any]
+) -> Lark:
+    """An LALR parser for ``grammars/NAME`` with its callbacks built in. Building reads the
+    LALR analysis from Lark's disk cache when it can; callers keep the parser."""
+    return Lark(
+        grammar_text(name, words),
+        parser="lalr",
+        lexer="contextual",
+        transformer=transformer,
+        propagate_positions=False,
+        maybe_placeholders=False,
+        import_paths=[_Importer(words)],
+        # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
+        # starts in milliseconds instead of redoing it.
+        cache=True,
+    )
