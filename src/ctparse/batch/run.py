@@ -67,14 +67,10 @@ def _outcome(record: PageRecord, encode: Encoder, encode_error: Encoder) -> Outc
 
 
 def work_on(
-    items: list[Item],
-    lenient: bool,
-    encode: Encoder,
-    encode_error: Encoder,
-    read: Callable[[Any, bool], PageRecord] = read_record,
+    items: list[Item], lenient: bool, encode: Encoder, encode_error: Encoder
 ) -> list[Outcome]:
     """What a worker does with a chunk of pages: read each, encode it for its sink."""
-    return [_outcome(read(item.page, lenient), encode, encode_error) for item in items]
+    return [_outcome(read_record(item.page, lenient), encode, encode_error) for item in items]
 
 
 def _size(item: Item) -> int:
@@ -85,10 +81,10 @@ class BatchRun:
     """One run: every page of the input becomes a record in ``sink`` or an error record in
     ``errors``, in input order; ``summary`` counts them as the run goes."""
 
-    def __init__(self, sink: Sink, errors: Sink) -> None:
+    def __init__(self, sink: Sink, errors: Sink, *, summary: Summary | None = None) -> None:
         self.sink = sink
         self.errors = errors
-        self.summary = Summary()
+        self.summary = summary if summary is not None else Summary()
 
     def run(
         self,

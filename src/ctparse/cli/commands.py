@@ -134,30 +134,33 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
             progress.clear()
             _say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
 
-    form, pages = _form(args, output, items(args.paths, empty))
-    records = JsonSink(output, sys.stdout.buffer, form=form, to=args.to, lenient=args.lenient)
-    errors = ErrorSink(args.errors, stderr, before_write=progress.clear)
-    batch = BatchRun(records, errors)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     start = time.monotonic()
+    summary = Summary()
+    outputs: list[JsonSink | ErrorSink] = []
 
     def stop(what: str) -> None:
         """Say that the run stopped short, and which outputs were left as they were."""
         progress.clear()
-        kept = ", ".join((*records.replaced, *errors.replaced))
+        kept = ", ".join(path for sink in outputs for path in sink.replaced)
         _say(stderr, f"ctparse: {what}{f'; {kept} left as before' if kept else ''}\n")
 
     try:
-        batch.run(
+        # Inside: reading the first pages (to choose the output's shape) may be interrupted.
+        form, pages = _form(args, output, items(args.paths, empty))
+        records = JsonSink(output, sys.stdout.buffer, form=form, to=args.to, lenient=args.lenient)
+        errors = ErrorSink(args.errors, stderr, before_write=progress.clear)
+        outputs += (records, errors)
+        BatchRun(records, errors, summary=summary).run(
             pages, jobs=args.jobs or cpu_count(), lenient=args.lenient, on_page=progress.update
         )
     except OpenFailed as failed:
         usage(f"cannot write {failed.target}: {failed.reason}")
     except (KeyboardInterrupt, _Stopped) as stopped:
-        stop(f"interrupted after {_count(batch.summary.pages, 'page')}")
+        stop(f"interrupted after {_count(summary.pages, 'page')}")
         return interrupted(stopped.signum if isinstance(stopped, _Stopped) else signal.SIGINT)
     except WriteFailed as failed:
-        done = _count(batch.summary.pages, "page")
+        done = _count(summary.pages, "page")
         stop(f"cannot write {failed.target} ({failed.reason}); stopped after {done}")
         return EXIT_WRITE_FAILED
     except BrokenPipeError:
@@ -170,8 +173,8 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
     progress.clear()
     if not args.quiet:
         elapsed = time.monotonic() - start
-        _say(stderr, summary_line(batch.summary, args.errors, args.lenient, elapsed))
-    return EXIT_FAILED_PAGES if batch.summary.errors else EXIT_OK
+        _say(stderr, summary_line(summary, args.errors, args.lenient, elapsed))
+    return EXIT_FAILED_PAGES if summary.errors else EXIT_OK
 
 
 # ---------------------------------------------------------------- render
