@@ -109,6 +109,27 @@ def nct_id_lines(scale: float) -> str:
     return "A trial\n" + "NCT ID: NCT01234567\n" * int(50_000 * scale)
 
 
+def titles_without_numbers(scale: float) -> str:
+    """40,000 related-trial titles with no NCT number line after them."""
+    n = int(40_000 * scale)
+    titles = "".join(f"A related trial without its number {i}\n" for i in range(n))
+    return HEAD + section("Related Clinical Trials") + titles
+
+
+def sites_without_places(scale: float) -> str:
+    """40,000 one-line sites and a stray line: each site's check looks at what is reported."""
+    n = int(40_000 * scale)
+    sites = "".join(f"Site {i}\nCity {i}, Country\n" for i in range(n))
+    return HEAD + section("Locations") + sites + "A facility with no place\n"
+
+
+def indented_helpers(scale: float) -> str:
+    """20,000 sections whose helper sentence is indented by a no-break space."""
+    n = int(20_000 * scale)
+    block = "Conditions\n\u00a0" + HELPER["Conditions"] + "\nAsthma\n"
+    return HEAD + block * n
+
+
 def dump(scale: float) -> str:
     """A dump file of 100,000 small pages, one after the other (each ends with a newline)."""
     n = max(int(100_000 * scale), 1)
@@ -127,7 +148,7 @@ SMALL_PAGE = (
 
 
 # How a case is read: "text" through parse, "file" through parse_file, "dump" split into
-# pages by ctparse.batch.splitter.read_pages and each page parsed.
+# pages by ctparse.batch.inputs.read_pages and each page parsed.
 Case = tuple[str, Callable[[float], str], str]
 
 CASES: list[Case] = [
@@ -144,6 +165,9 @@ CASES: list[Case] = [
     ("100,000 '... Conditions'", glued_lines, "text"),
     ("50,000 NCT ID lines", nct_id_lines, "text"),
     ("50,000 NCT ID lines, page by page", nct_id_lines, "dump"),
+    ("40,000 related titles w/o NCT", titles_without_numbers, "text"),
+    ("40,000 sites", sites_without_places, "text"),
+    ("20,000 NBSP-indented helpers", indented_helpers, "text"),
     ("50 MB one-line file", lambda scale: one_line(5 * scale), "file"),
     ("50 MB one-line file (.gz)", lambda scale: one_line(5 * scale), "file"),
     ("100,000-page dump as one text", dump, "file"),

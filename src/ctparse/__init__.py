@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.batch.records import iter_pages
 from ctparse.errors import ParseError
@@ -93,6 +94,7 @@ __all__ = [
     "parse",
     "parse_file",
     "render",
+    "tables",
     "to_ctgov",
     "to_dict",
     "to_json",

@@ -2,12 +2,12 @@
 
 The schema is derived from the field types of ``Trial`` and the classes it holds, so a field
 added to the model appears here without anyone touching this file, and a field of a kind
-this file does not know fails loudly instead of being left out.
+this file does not know fails loudly instead of being left out.  Scalar types come from
+``ctparse.model.types``, which the flat tables share.
 """
 
 from __future__ import annotations
 
-import datetime
 import enum
 import inspect
 import types
@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ctparse.model import Trial
+from ctparse.model.types import json_type, scalar_type
 
 __all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
 
@@ -131,16 +132,11 @@ class _Builder:
             if len(arguments) == 2 and arguments[1] is Ellipsis:
                 return {"type": "array", "items": self.of(arguments[0])}
             raise TypeError(f"no JSON Schema for fixed-length {hint!r}")
-        if hint is bool:
-            return {"type": "boolean"}
-        if hint is int:
-            return {"type": "integer"}
-        if hint is str:
-            return {"type": "string"}
-        if hint is datetime.date:
-            return {"type": "string", "format": "date"}
         if isinstance(hint, type) and (issubclass(hint, enum.Enum) or attrs.has(hint)):
             return self.reference(hint)
+        value_type = scalar_type(hint)
+        if value_type is not None:
+            return json_type(value_type)
         raise TypeError(f"no JSON Schema for {hint!r}: teach ctparse.schema this type")
 
 

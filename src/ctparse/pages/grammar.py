@@ -1,9 +1,9 @@
 """Finding and building the grammars in ``grammars/`` (shipped in the wheel, or in a checkout).
 
-A grammar may name a list of fixed words that its page kind's vocabulary holds once:
-A name in double angle brackets stands for the alternation of the words of ``NAME`` (regex-escaped), so that the
-grammar and the Python side that renders and reports pages can never disagree. The same
-filling applies to grammars pulled in with ``%import``.
+A grammar may name a list of fixed words that its page kind's vocabulary holds once: a name
+in double angle brackets stands for the alternation of that list's words (regex-escaped), so
+that the grammar and the Python side that renders and reports pages can never disagree. The
+same filling applies to grammars pulled in with ``%import``.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ can be reported in the caller's own lines, and a cut-off tail is blanked, not re
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 
 from attrs import frozen
@@ -19,7 +20,7 @@ from ctparse.pages.trial.vocabulary import (
     SECTIONS,
 )
 
-__all__ = ["CutOff", "Source", "prepare"]
+__all__ = ["CutOff", "NearHelper", "Source", "prepare"]
 
 # What must follow each fixed line. A heading is only a heading when its helper follows, and
 # a page cut inside one of these lines is cut off, not malformed.
@@ -39,6 +40,10 @@ _SECTION_OF = {heading: heading for heading in _HEADINGS}
 _SECTION_OF.update(
     {RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"}
 )
+_HELPER_OF = {heading: helper for heading, helper in SECTIONS if helper}
+# A line this much like a heading's helper sentence, and not it, is reported: the section
+# is then not recognised, and its lines would silently join the section before.
+_NEAR_HELPER = 0.85
 
 
 # The quick scans of every page look for white space at a line's end and for a heading at
@@ -50,6 +55,18 @@ _REVERSED_GLUED_HEADING = re.compile(
     r"\n(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n]"
 )
 _INDENTED_LINE = re.compile(r"\n[^\S\n]+([^\n]*)")
+# A heading alone on its line, and the next line that is not blank.
+_HEADING_AND_NEXT = re.compile(
+    r"\n(" + "|".join(re.escape(h) for h in _HELPER_OF) + r")\n(?:[^\S\n]*\n)*([^\n]*)"
+)
+
+
+@frozen(kw_only=True)
+class NearHelper:
+    """A heading line followed by a line that is nearly, but not, its helper sentence."""
+
+    line: int
+    section: str
 
 
 @frozen(kw_only=True)
@@ -74,6 +91,7 @@ class Source:
     cut_lines: tuple[str, ...] = ()
     last_line: int = 1
     ends_with_newline: bool = True
+    near_helpers: tuple[NearHelper, ...] = ()
 
     @property
     def whole_text(self) -> str:
@@ -108,6 +126,7 @@ def prepare(raw: str) -> Source:
         _SPACE_AFTER_NEWLINE.search(backwards)
         or _indented_heading(text)
         or _glued_backwards(backwards)
+        or _helper_trouble(text)
     ):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
         cut_off = _cut_off_tail(text)
@@ -125,6 +144,7 @@ def prepare(raw: str) -> Source:
         for line in lines
     ]
     lines, splits, split_columns = _split_glued_headings(lines)
+    near_helpers = _mend_helpers(lines)
     cut_off = _cut_off_tail("\n".join(lines))
     cut_lines: tuple[str, ...] = ()
     if cut_off is not None:
@@ -139,7 +159,54 @@ def prepare(raw: str) -> Source:
         cut_lines=cut_lines,
         last_line=len(lines) - len(splits),
         ends_with_newline=ends_with_newline,
+        near_helpers=near_helpers,
     )
+
+
+def _normal(line: str) -> str:
+    """A line with its white space (NBSP included) as single spaces, and none at the ends."""
+    return " ".join(line.split())
+
+
+def _helper_problem(heading: str, line: str) -> str | None:
+    """``"mend"`` when ``line`` is the heading's helper but for white space, ``"near"`` when it
+    is nearly the helper, else ``None``."""
+    helper = _HELPER_OF[heading]
+    if line == helper:
+        return None
+    normal = _normal(line)
+    if normal == helper:
+        return "mend"
+    if abs(len(normal) - len(helper)) > len(helper) // 5:
+        return None
+    similar = difflib.SequenceMatcher(None, normal.casefold(), helper.casefold(), autojunk=False)
+    return "near" if similar.ratio() >= _NEAR_HELPER else None
+
+
+def _helper_trouble(text: str) -> bool:
+    """Does a heading line stand before a line that is its helper but for white space, or
+    nearly its helper? (A heading line before any other line is text, as in criteria.)"""
+    return any(
+        _helper_problem(match[1], match[2]) is not None
+        for match in _HEADING_AND_NEXT.finditer("\n" + text)
+    )
+
+
+def _mend_helpers(lines: list[str]) -> tuple[NearHelper, ...]:
+    """Put back the exact helper where only white space differs (a leading NBSP, a doubled
+    space), and list the lines that are nearly a helper (in prepared line numbers)."""
+    near: list[NearHelper] = []
+    heading: str | None = None
+    for index, line in enumerate(lines):
+        if heading is not None and line:
+            verdict = _helper_problem(heading, line)
+            if verdict == "mend":
+                lines[index] = _HELPER_OF[heading]
+            elif verdict == "near":
+                near.append(NearHelper(line=index + 1, section=heading))
+        if line:
+            heading = line if line in _HELPER_OF else None
+    return tuple(near)
 
 
 def _indented_heading(text: str) -> bool:
@@ -165,7 +232,8 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
         follower = following[index]
         if heading and follower is not None and _follows(heading, follower):
             cut = len(line) - len(heading)
-            out.append(line[:cut])
+            # ``... regulators. Locations``: the helper before keeps no space at its end.
+            out.append(line[:cut].rstrip())
             out.append(heading)
             splits.append(len(out))
             columns.append(cut)

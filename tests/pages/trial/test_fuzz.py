@@ -253,7 +253,7 @@ def normalise(text: str) -> tuple[list[Line], bool]:
             (h for h in HEADING_ORDER if line.endswith(h) and len(line) > len(h) >= 0), None
         )
         if len(line) >= 9 and glued and after is not None and after in FOLLOWERS[glued]:
-            lines.append(Line(index + 1, line[: -len(glued)]))
+            lines.append(Line(index + 1, line[: -len(glued)].rstrip()))
             lines.append(Line(index + 1, glued))
         else:
             lines.append(Line(index + 1, line))
@@ -266,7 +266,8 @@ def _next_content(lines: list[Line], index: int) -> str | None:
 
 def _is_heading(lines: list[Line], index: int) -> bool:
     """A heading line counts only with its helper (or, for Study Results, a results line)
-    as the next non-blank line, as the grammar says."""
+    as the next non-blank line, as the grammar says; a helper is compared with its white
+    space normalised (an indented or doubled-space helper is still the helper)."""
     text = lines[index].text
     if text not in HEADINGS:
         return False
@@ -277,7 +278,7 @@ def _is_heading(lines: list[Line], index: int) -> bool:
         return after in (RESULTS_PENDING_LABEL, RESULTS_AVAILABLE_LABEL) or after.startswith(
             ("The study team has not published", "Outcome measurements, participant flow")
         )
-    return after == HEADINGS[text]
+    return " ".join(after.split()) == HEADINGS[text]
 
 
 def _strings(value: Any, skip: frozenset[str] = frozenset()) -> Iterator[str]:

@@ -65,7 +65,7 @@ from ctparse.model import (
 from ctparse.pages.markdown import escape, unescape
 from ctparse.pages.trial import vocabulary as page
 from ctparse.pages.trial.render import Layout, render, section_lines
-from ctparse.pages.trial.transformer import _COMMA_COUNTRIES
+from ctparse.pages.trial.values import COMMA_COUNTRIES as _COMMA_COUNTRIES
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)

@@ -5,6 +5,10 @@ from a description. A line grammar cannot decide; these functions do, by reading
 sections against each other: an arm lists each of its interventions as the name followed by
 that intervention's description, exactly as the Interventions section prints them. The
 labelled layout's ``Group Type`` / ``Intervention Type`` lines settle most cases outright.
+
+One module, over 400 lines, on purpose: the arm reader, the readings it scores and the
+scores themselves are one algorithm, tuned together on the registry records; split apart,
+a score would sit far from the reading it weighs.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from lark import Token
 from ctparse.model import Arm, ArmGroupType, Intervention, InterventionType
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
+from ctparse.pages.trial.values import after_prefix
 
 __all__ = ["read_groups"]
 
@@ -59,7 +64,7 @@ def _labelled_interventions(tokens: list[Token], report: Report) -> tuple[Interv
         kind: InterventionType | None = None
         i += 1
         if _kind(tokens, i) == _INTERVENTION_TYPE:
-            kind = InterventionType(_line(tokens[i]).removeprefix("Intervention Type "))
+            kind = InterventionType(after_prefix(_line(tokens[i]), "intervention_type"))
             i += 1
         start = i
         # The description runs up to the next name, which its type line gives away.
@@ -211,7 +216,7 @@ def _check_blocks(
         typed = start + 1 < end and lines.kinds[start + 1] == _INTERVENTION_TYPE
         first = start + 2 if typed else start + 1
         kind = (
-            InterventionType(lines.text[start + 1].removeprefix("Intervention Type "))
+            InterventionType(after_prefix(lines.text[start + 1], "intervention_type"))
             if typed
             else None
         )
@@ -452,7 +457,7 @@ class _ArmReader:
                 block = block_end
             kind = None
             if after > description_end:
-                kind = ArmGroupType(lines.text[description_end].removeprefix("Group Type "))
+                kind = ArmGroupType(after_prefix(lines.text[description_end], "group_type"))
             arms.append(
                 Arm(
                     label=lines.text[i],

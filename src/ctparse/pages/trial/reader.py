@@ -21,8 +21,9 @@ from ctparse.pages.boundaries import second_page_start
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
-from ctparse.pages.trial.transformer import Page, PageTransformer, build_trial
-from ctparse.pages.trial.transformer import _date as parse_date
+from ctparse.pages.trial.assembly import build_trial
+from ctparse.pages.trial.transformer import PageTransformer, ParsedPage
+from ctparse.pages.trial.values import read_date
 from ctparse.pages.trial.vocabulary import GRAMMAR_WORDS, HEADINGS
 
 __all__ = ["grammar_text", "parse"]
@@ -142,6 +143,17 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
                 text, problems, start, SECOND_PAGE, "line of a second page not read", after=start
             )
         source = _first_page(source, start)
+    for near in source.near_helpers:
+        problems.append(
+            Problem.at(
+                near.line,
+                1,
+                DiagnosticCode.NEAR_HEADING,
+                near.section,
+                "this line is nearly the heading's helper sentence, but not it: the section "
+                "is not recognised and its lines are read as part of the section before",
+            )
+        )
     if source.cut_off is not None:
         cut = source.cut_off
         problems.append(
@@ -212,7 +224,7 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
         elif "nct_id" not in header and (nct := _NCT_ID.fullmatch(line)):
             header["nct_id"] = nct.group(1)
         elif "last_updated" not in header and (updated := _LAST_UPDATED.fullmatch(line)):
-            header["last_updated"] = parse_date(updated.group(1))
+            header["last_updated"] = read_date(updated.group(1))
         else:
             problems.append(
                 Problem(number, 1, DiagnosticCode.RESULTS_PAGE, "results page: line not read")
@@ -220,10 +232,10 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
     return Trial(**header)  # type: ignore[arg-type]
 
 
-def _parse_page(source: Source, problems: list[Problem]) -> Page:
+def _parse_page(source: Source, problems: list[Problem]) -> ParsedPage:
     recovery = Recovery(source, problems, fillers=_FILLERS, headings=_HEADING_LINES)
     try:
-        page = cast(Page, _parser().parse(source.text, on_error=recovery.on_error))
+        page = cast(ParsedPage, _parser().parse(source.text, on_error=recovery.on_error))
     except (lalr.UnexpectedInput, NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
@@ -239,5 +251,5 @@ def _parse_page(source: Source, problems: list[Problem]) -> Page:
             DiagnosticCode.UNRECOVERABLE,
             "line not read after an unrecoverable error",
         )
-        return Page(header={}, sections=())
+        return ParsedPage(header={}, sections=())
     return page

@@ -24,6 +24,7 @@ from ctparse.formats.ctgov import age_text
 from ctparse.model import Arm, Design, Intervention, RelatedTrial, Trial
 from ctparse.pages.markdown import escape
 from ctparse.pages.trial import vocabulary as page
+from ctparse.pages.trial.vocabulary import LINE_PREFIXES as PREFIX
 
 __all__ = ["Layout", "render", "section_lines"]
 
@@ -53,9 +54,9 @@ def section_lines(trial: Trial, heading: str, layout: Layout = "bare") -> list[s
 def _header(trial: Trial) -> list[str]:
     lines = [] if trial.title is None else [trial.title]
     if trial.nct_id is not None:
-        lines.append(f"NCT ID: {trial.nct_id}")
+        lines.append(PREFIX["nct_id"] + trial.nct_id)
     if trial.last_updated is not None:
-        lines.append(f"Last Updated: {trial.last_updated.isoformat()}")
+        lines.append(PREFIX["last_updated"] + trial.last_updated.isoformat())
     return lines
 
 
@@ -146,14 +147,14 @@ def _groups(trial: Trial, labelled: bool) -> list[str]:
 def _arm(arm: Arm, labelled: bool) -> list[str]:
     lines = [arm.label, *_prose(arm.description)]
     if labelled and arm.type is not None:
-        lines.append(f"Group Type {arm.type.value}")
+        lines.append(PREFIX["group_type"] + arm.type.value)
     return lines
 
 
 def _intervention(item: Intervention, labelled: bool) -> list[str]:
     lines = [item.name]
     if labelled and item.type is not None:
-        lines.append(f"Intervention Type {item.type.value}")
+        lines.append(PREFIX["intervention_type"] + item.type.value)
     return lines + _prose(item.description)
 
 
@@ -189,7 +190,7 @@ def _investigators(trial: Trial, labelled: bool) -> list[str]:
     for person in trial.investigators:
         lines.append(person.name)
         if person.role is not None:
-            lines.append(f"Role: {person.role.value}")
+            lines.append(PREFIX["role"] + person.role.value)
         if person.affiliation is not None:
             lines.append(person.affiliation)
     return lines
@@ -211,8 +212,8 @@ def _identifiers(trial: Trial, labelled: bool) -> list[str]:
     for ident in trial.identifiers:
         lines += [
             ident.id,
-            f"Identifier Type: {'-' if ident.type is None else ident.type.value}",
-            f"Identifier Source: {ident.source or '-'}",
+            PREFIX["identifier_type"] + ("-" if ident.type is None else ident.type.value),
+            PREFIX["identifier_source"] + (ident.source or "-"),
         ]
     return lines
 

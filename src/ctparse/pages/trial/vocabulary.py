@@ -35,6 +35,7 @@ __all__ = [
     "DESIGN_LABELS",
     "GRAMMAR_WORDS",
     "HEADINGS",
+    "LINE_PREFIXES",
     "RESULTS_AVAILABLE",
     "RESULTS_AVAILABLE_LABEL",
     "RESULTS_PENDING",
@@ -221,6 +222,17 @@ VIEW_FULL_RESULTS: Final = "View full results"
 RESULTS_PENDING_LABEL: Final = "Results pending"
 RESULTS_AVAILABLE_LABEL: Final = "Results available"
 
+# What typed lines start with, before their value: ``NCT ID: NCT05001971``.
+LINE_PREFIXES: Final[dict[str, str]] = {
+    "nct_id": "NCT ID: ",
+    "last_updated": "Last Updated: ",
+    "role": "Role: ",
+    "identifier_type": "Identifier Type: ",
+    "identifier_source": "Identifier Source: ",
+    "group_type": "Group Type ",
+    "intervention_type": "Intervention Type ",
+}
+
 # Labelled layout: the label line printed before each value, by Trial field.
 BASIC_LABELS: Final[dict[str, str]] = {
     "status": "Recruitment Status",
@@ -273,4 +285,5 @@ GRAMMAR_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "AGENCY_CLASS": _members(AgencyClass),
     "ROLE": _members(OfficialRole),
     "IDENTIFIER_TYPE": ("-", *_members(IdentifierType)),
+    **{f"PREFIX_{field.upper()}": (prefix,) for field, prefix in LINE_PREFIXES.items()},
 }

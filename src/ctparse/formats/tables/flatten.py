@@ -1,0 +1,290 @@
+"""One page to rows per table: pure, picklable output, ids local to the page.
+
+``flatten(trial)`` returns ``{table name: [row, ...]}`` with each row a tuple in the order of
+the table's columns (``columns.TABLES``).  ``id`` columns count from 1 within the page and
+every ``*_id`` column holds such a page-local id; ``TablesWriter`` adds the running offsets, so
+flattening can run in worker processes and only renumbering happens in the writer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+from ctparse.formats.ctgov import age_text
+from ctparse.formats.tables.columns import TABLE_BY_NAME
+from ctparse.model import Age, AgeUnit, Arm, Criterion, Intervention, Trial, WhoMasked
+
+__all__ = ["AGE_UNITS_PER_YEAR", "Rows", "Value", "age_years", "flatten", "page_kind"]
+
+Value = str | int | float | bool | datetime.date | None
+Rows = dict[str, list[tuple[Value, ...]]]
+
+# How many of each unit make a year: a year is 365.25 days, a month a twelfth of it.
+AGE_UNITS_PER_YEAR: dict[AgeUnit, float] = {
+    AgeUnit.YEARS: 1.0,
+    AgeUnit.MONTHS: 12.0,
+    AgeUnit.WEEKS: 52.1775,
+    AgeUnit.DAYS: 365.25,
+    AgeUnit.HOURS: 8766.0,
+    AgeUnit.MINUTES: 525960.0,
+}
+
+
+def age_years(age: Age | None) -> float | None:
+    """The age in years: ``6 Months`` is 0.5."""
+    return None if age is None else age.value / AGE_UNITS_PER_YEAR[age.unit]
+
+
+class _RowBuilder:
+    """Rows of one page, each checked against its table's columns."""
+
+    def __init__(self) -> None:
+        self.rows: Rows = {}
+
+    def add(self, table_name: str, **values: Value) -> int:
+        """Append a row; returns its page-local id (0 for a table without ids)."""
+        table = TABLE_BY_NAME[table_name]
+        rows = self.rows.setdefault(table_name, [])
+        local_id = len(rows) + 1
+        if table.has_id:
+            values["id"] = local_id
+        if values.keys() != set(table.column_names):
+            wrong = sorted(values.keys() ^ set(table.column_names))
+            raise ValueError(f"row for {table_name} does not match its columns: {wrong}")
+        rows.append(tuple(values[name] for name in table.column_names))
+        return local_id if table.has_id else 0
+
+
+def _text(value: Enum | None) -> str | None:
+    # Plain str, not the StrEnum: rows cross process boundaries and go to writers.
+    return None if value is None else str(value.value)
+
+
+def flatten_trial(trial: Trial) -> Rows:
+    rows = _RowBuilder()
+    nct_id = trial.nct_id
+    rows.add(
+        "studies",
+        nct_id=nct_id,
+        brief_title=trial.title,
+        overall_status=_text(trial.status),
+        phase="/".join(phase.value for phase in trial.phases) or None,
+        enrollment=trial.enrollment,
+        study_type=_text(trial.study_type),
+        start_date=trial.start_date,
+        completion_date=trial.completion_date,
+        last_update_posted_date=trial.last_updated,
+        has_results=trial.has_results,
+    )
+    if trial.brief_summary is not None:
+        rows.add("brief_summaries", nct_id=nct_id, description=trial.brief_summary)
+    if trial.detailed_description is not None:
+        rows.add("detailed_descriptions", nct_id=nct_id, description=trial.detailed_description)
+    for table_name, names in (
+        ("conditions", trial.conditions),
+        ("keywords", trial.keywords),
+        ("countries", trial.countries),
+        ("intervention_other_names", trial.other_intervention_names),
+    ):
+        for name in names:
+            rows.add(table_name, nct_id=nct_id, name=name)
+    _design(rows, trial)
+    _groups(rows, nct_id, trial.arms, trial.interventions)
+    _eligibility(rows, trial)
+    _people(rows, trial)
+    return rows.rows
+
+
+def _design(rows: _RowBuilder, trial: Trial) -> None:
+    design = trial.design
+    known = design.masking is not None or bool(design.who_masked)
+
+    def masked(who: WhoMasked) -> bool | None:
+        return (who in design.who_masked) if known else None
+
+    rows.add(
+        "designs",
+        nct_id=trial.nct_id,
+        allocation=_text(design.allocation),
+        intervention_model=_text(design.intervention_model),
+        observational_model=_text(design.observational_model),
+        primary_purpose=_text(design.primary_purpose),
+        time_perspective=_text(design.time_perspective),
+        masking=_text(design.masking),
+        subject_masked=masked(WhoMasked.PARTICIPANT),
+        caregiver_masked=masked(WhoMasked.CARE_PROVIDER),
+        investigator_masked=masked(WhoMasked.INVESTIGATOR),
+        outcomes_assessor_masked=masked(WhoMasked.OUTCOMES_ASSESSOR),
+    )
+
+
+def _groups(
+    rows: _RowBuilder,
+    nct_id: str | None,
+    arms: Iterable[Arm],
+    interventions: Iterable[Intervention],
+) -> None:
+    """Groups, interventions and the links between them, matched by intervention name.
+
+    A group names its interventions; the first intervention of that name is the one linked.
+    A name no intervention has becomes an intervention row of its own (name only), so that
+    no link a page prints is lost and every link refers to a row.
+    """
+    by_name: dict[str, int] = {}
+    for item in interventions:
+        local_id = rows.add(
+            "interventions",
+            nct_id=nct_id,
+            intervention_type=_text(item.type),
+            name=item.name,
+            description=item.description,
+        )
+        by_name.setdefault(item.name, local_id)
+    for arm in arms:
+        group_id = rows.add(
+            "design_groups",
+            nct_id=nct_id,
+            group_type=_text(arm.type),
+            title=arm.label,
+            description=arm.description,
+        )
+        for name in dict.fromkeys(arm.interventions):
+            if name not in by_name:
+                by_name[name] = rows.add(
+                    "interventions",
+                    nct_id=nct_id,
+                    intervention_type=None,
+                    name=name,
+                    description=None,
+                )
+            rows.add(
+                "design_group_interventions",
+                nct_id=nct_id,
+                design_group_id=group_id,
+                intervention_id=by_name[name],
+            )
+
+
+def _eligibility(rows: _RowBuilder, trial: Trial) -> None:
+    eligibility = trial.eligibility
+    low, high = eligibility.min_age, eligibility.max_age
+    rows.add(
+        "eligibilities",
+        nct_id=trial.nct_id,
+        gender=_text(eligibility.sex),
+        minimum_age=None if low is None else age_text(low),
+        maximum_age=None if high is None else age_text(high),
+        healthy_volunteers=eligibility.healthy_volunteers,
+        minimum_age_num=None if low is None else low.value,
+        minimum_age_unit=None if low is None else _text(low.unit),
+        maximum_age_num=None if high is None else high.value,
+        maximum_age_unit=None if high is None else _text(high.unit),
+        minimum_age_years=age_years(low),
+        maximum_age_years=age_years(high),
+    )
+    for side, criteria in (
+        ("inclusion", eligibility.inclusion),
+        ("exclusion", eligibility.exclusion),
+        ("other", eligibility.other),
+    ):
+        _criteria(rows, trial.nct_id, side, criteria)
+
+
+def _criteria(
+    rows: _RowBuilder, nct_id: str | None, side: str, criteria: tuple[Criterion, ...]
+) -> None:
+    """Criterion nodes in document order (a parent before its children), without recursion."""
+    no_parent: int | None = None
+    stack = [(criterion, no_parent, 1, position) for position, criterion in enumerate(criteria, 1)]
+    stack.reverse()
+    while stack:
+        criterion, parent_id, depth, position = stack.pop()
+        local_id = rows.add(
+            "criteria",
+            nct_id=nct_id,
+            parent_id=parent_id,
+            side=side,
+            depth=depth,
+            position=position,
+            text=criterion.text,
+        )
+        stack.extend(
+            (child, local_id, depth + 1, child_position)
+            for child_position, child in reversed(list(enumerate(criterion.children, 1)))
+        )
+
+
+def _people(rows: _RowBuilder, trial: Trial) -> None:
+    nct_id = trial.nct_id
+    sponsors = [] if trial.lead_sponsor is None else [("lead", trial.lead_sponsor)]
+    sponsors += [("collaborator", sponsor) for sponsor in trial.collaborators]
+    for role, sponsor in sponsors:
+        rows.add(
+            "sponsors",
+            nct_id=nct_id,
+            agency_class=_text(sponsor.agency_class),
+            lead_or_collaborator=role,
+            name=sponsor.name,
+        )
+    for person in trial.investigators:
+        rows.add(
+            "overall_officials",
+            nct_id=nct_id,
+            role=_text(person.role),
+            name=person.name,
+            affiliation=person.affiliation,
+        )
+    for site in trial.locations:
+        rows.add(
+            "facilities",
+            nct_id=nct_id,
+            name=site.facility,
+            city=site.city,
+            state=site.state,
+            country=site.country,
+        )
+    for identifier in trial.identifiers:
+        rows.add(
+            "id_information",
+            nct_id=nct_id,
+            id_source=identifier.source,
+            id_value=identifier.id,
+            id_type=_text(identifier.type),
+        )
+    for list_name, related in (
+        ("related", trial.related_trials),
+        ("more_related", trial.more_related_trials),
+    ):
+        for item in related:
+            rows.add(
+                "related_trials",
+                nct_id=nct_id,
+                related_nct_id=item.nct_id,
+                title=item.title,
+                list=list_name,
+            )
+
+
+# Each page kind: its model class, its name in the ``pages`` table, and its flattener.
+# A new page kind (results) adds one entry here and its tables in ``columns.TABLES``.
+_KINDS: tuple[tuple[type, str, Callable[[Any], Rows]], ...] = ((Trial, "trial", flatten_trial),)
+
+
+def _kind_of(page: object) -> tuple[str, Callable[[Any], Rows]]:
+    for cls, kind, flattener in _KINDS:
+        if isinstance(page, cls):
+            return kind, flattener
+    raise TypeError(f"no flat tables for {type(page).__name__}: expected a Trial")
+
+
+def page_kind(page: object) -> str:
+    """The page's kind as the ``pages`` table names it (``trial``)."""
+    return _kind_of(page)[0]
+
+
+def flatten(page: object) -> Rows:
+    """The rows one page gives, per table, with page-local ids (see the module docstring)."""
+    return _kind_of(page)[1](page)

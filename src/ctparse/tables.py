@@ -1,0 +1,61 @@
+"""Flat tables for analysts: ``ctparse.tables.flatten(trial)`` and ``ctparse.tables.TablesWriter``.
+
+>>> from ctparse import tables
+>>> tables.flatten(trial)["studies"]        # rows per table, ids local to the page
+>>> tables.write(trials, "out", format="parquet")
+
+See the README's "Flat tables" section for the tables and their columns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from ctparse.formats.tables import (
+    AGE_UNITS_PER_YEAR,
+    TABLE_BY_NAME,
+    TABLES,
+    Column,
+    ParquetUnavailableError,
+    Rows,
+    Table,
+    TableFormat,
+    TablesWriter,
+    Value,
+    age_years,
+    flatten,
+    page_kind,
+)
+
+__all__ = [
+    "AGE_UNITS_PER_YEAR",
+    "TABLES",
+    "TABLE_BY_NAME",
+    "Column",
+    "ParquetUnavailableError",
+    "Rows",
+    "Table",
+    "TableFormat",
+    "TablesWriter",
+    "Value",
+    "age_years",
+    "flatten",
+    "page_kind",
+    "write",
+]
+
+
+def write(
+    pages: Iterable[object], directory: str | os.PathLike[str], *, format: TableFormat = "csv"
+) -> int:
+    """Write the tables of ``pages`` (Trials) into ``directory`` as a whole; returns the count.
+
+    Pages read from no file have a null ``source_path`` and ``source_line`` in ``pages``.
+    """
+    count = 0
+    with TablesWriter(directory, format=format) as writer:
+        for page in pages:
+            writer.write_page(page, source_path=None, source_line=None)
+            count += 1
+    return count

@@ -1,0 +1,123 @@
+"""The tables and their columns: AACT's names, and types that agree with the JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ctparse import Design, Trial
+from ctparse.formats.schema import record_schema
+from ctparse.model.types import ValueType, field_value_type, json_type
+from ctparse.tables import TABLE_BY_NAME, TABLES
+
+TRIAL_TABLES = {
+    "studies": "nct_id brief_title overall_status phase enrollment study_type start_date "
+    "completion_date last_update_posted_date has_results",
+    "brief_summaries": "nct_id description",
+    "detailed_descriptions": "nct_id description",
+    "conditions": "id nct_id name",
+    "keywords": "id nct_id name",
+    "countries": "id nct_id name",
+    "intervention_other_names": "id nct_id name",
+    "designs": "nct_id allocation intervention_model observational_model primary_purpose "
+    "time_perspective masking subject_masked caregiver_masked investigator_masked "
+    "outcomes_assessor_masked",
+    "design_groups": "id nct_id group_type title description",
+    "interventions": "id nct_id intervention_type name description",
+    "design_group_interventions": "id nct_id design_group_id intervention_id",
+    "eligibilities": "nct_id gender minimum_age maximum_age healthy_volunteers minimum_age_num "
+    "minimum_age_unit maximum_age_num maximum_age_unit minimum_age_years maximum_age_years",
+    "criteria": "id nct_id parent_id side depth position text",
+    "sponsors": "id nct_id agency_class lead_or_collaborator name",
+    "overall_officials": "id nct_id role name affiliation",
+    "facilities": "id nct_id name city state country",
+    "id_information": "id nct_id id_source id_value id_type",
+    "related_trials": "id nct_id related_nct_id title list",
+}
+RUN_TABLES = {
+    "pages": "id nct_id kind source_path source_line diagnostic_count",
+    "diagnostics": "id page_id line column code section message",
+    "errors": "source_path line column code message",
+}
+
+
+def test_tables_and_columns_are_the_documented_ones() -> None:
+    found = {table.name: " ".join(table.column_names) for table in TABLES}
+    assert found == {**TRIAL_TABLES, **RUN_TABLES}
+    assert {table.name for table in TABLES if table.kind == "trial"} == set(TRIAL_TABLES)
+    assert {table.name for table in TABLES if table.kind == "run"} == set(RUN_TABLES)
+
+
+def test_every_reference_names_a_table_with_ids() -> None:
+    references = {
+        (table.name, table.columns[position].name, target)
+        for table in TABLES
+        for position, target in table.references
+    }
+    assert references == {
+        ("design_group_interventions", "design_group_id", "design_groups"),
+        ("design_group_interventions", "intervention_id", "interventions"),
+        ("criteria", "parent_id", "criteria"),
+        ("diagnostics", "page_id", "pages"),
+    }
+    for _, _, target in references:
+        assert TABLE_BY_NAME[target].has_id
+    for table in TABLES:
+        for column in table.columns:
+            if column.name == "id" or column.references is not None:
+                assert column.type is ValueType.INTEGER
+            # Every *_id column is a reference except the registry's own ids.
+            if column.name.endswith("_id") and column.name not in ("nct_id", "related_nct_id"):
+                assert column.references is not None, (table.name, column.name)
+
+
+def test_dates_are_date_columns_only_where_always_full() -> None:
+    studies = {column.name: column.type for column in TABLE_BY_NAME["studies"].columns}
+    # A page may give YYYY-MM for these two, so they stay strings.
+    assert studies["start_date"] is ValueType.STRING
+    assert studies["completion_date"] is ValueType.STRING
+    assert studies["last_update_posted_date"] is ValueType.DATE
+
+
+def _schema_leaf(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one value: null taken out, references followed, arrays' items."""
+    if "$ref" in schema:
+        return _schema_leaf(definitions[schema["$ref"].rsplit("/", 1)[1]], definitions)
+    if "anyOf" in schema:
+        (option,) = [item for item in schema["anyOf"] if item != {"type": "null"}]
+        return _schema_leaf(option, definitions)
+    if schema.get("type") == "array":
+        return _schema_leaf(schema["items"], definitions)
+    leaf = {key: schema[key] for key in ("type", "format") if key in schema}
+    if isinstance(leaf["type"], list):
+        (leaf["type"],) = [kind for kind in leaf["type"] if kind != "null"]
+    return leaf
+
+
+def test_model_columns_have_the_json_schema_type_of_their_field() -> None:
+    schema = record_schema()
+    definitions = schema["$defs"]
+    checked = 0
+    for table in TABLES:
+        for column in table.columns:
+            if column.source is None:
+                continue
+            cls, field = column.source
+            holder = schema if cls is Trial else definitions[cls.__name__]
+            leaf = _schema_leaf(holder["properties"][field], definitions)
+            assert leaf == json_type(column.type), (table.name, column.name)
+            checked += 1
+    assert checked >= 50
+
+
+def test_field_types_come_from_the_model() -> None:
+    assert field_value_type(Trial, "enrollment") == (ValueType.INTEGER, True)
+    assert field_value_type(Trial, "last_updated") == (ValueType.DATE, True)
+    assert field_value_type(Trial, "status") == (ValueType.STRING, True)
+    assert field_value_type(Trial, "conditions") == (ValueType.STRING, False)
+    assert field_value_type(Design, "who_masked") == (ValueType.STRING, False)
+    with pytest.raises(TypeError, match=r"Trial\.design is"):
+        field_value_type(Trial, "design")
+    with pytest.raises(KeyError, match="no field 'phase'"):
+        field_value_type(Trial, "phase")
