@@ -11,7 +11,7 @@ import pytest
 
 import ctparse
 from ctparse.batch import records
-from ctparse.batch.records import PageError, PageSource, PageText, read_record
+from ctparse.batch.records import PageError, PageRecord, PageSource, PageText, read_record
 from ctparse.batch.splitter import Page
 from support.command import FULL, WITHDRAWN
 
@@ -101,3 +101,12 @@ def test_a_fault_in_the_parser_costs_one_page(monkeypatch: pytest.MonkeyPatch) -
         message="internal error while reading this page (RuntimeError: boom); "
         "please report it with the page",
     )
+
+
+def test_a_record_holds_a_page_or_an_error_never_both() -> None:
+    source = PageSource(path="a.txt", line=1)
+    error = PageError(code="empty", line=1, column=1, message="the text is empty")
+    with pytest.raises(ValueError, match="exactly one of page and error"):
+        PageRecord(source=source, kind="trial", page=ctparse.Trial(), error=error)
+    with pytest.raises(ValueError, match="exactly one of text and error"):
+        PageText(source=source, text=None, error=None)

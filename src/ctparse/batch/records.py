@@ -62,6 +62,9 @@ class PageRecord:
     page: object | None
     error: PageError | None
 
+    def __attrs_post_init__(self) -> None:
+        _exactly_one(self.page, self.error, "page")
+
 
 @frozen(kw_only=True)
 class PageText:
@@ -71,6 +74,14 @@ class PageText:
     source: PageSource
     text: str | None
     error: PageError | None
+
+    def __attrs_post_init__(self) -> None:
+        _exactly_one(self.text, self.error, "text")
+
+
+def _exactly_one(value: object, error: PageError | None, name: str) -> None:
+    if (value is None) == (error is None):
+        raise ValueError(f"exactly one of {name} and error must be set")
 
 
 def _error_of(page: Page, error: ParseError) -> PageError:
