@@ -166,7 +166,7 @@ def read_record(page: Page, lenient: bool) -> PageRecord:
     if diagnostics and page.line != 1:
         shift = page.line - 1
         diagnostics = [evolve(item, line=item.line + shift) for item in diagnostics]
-    if len(diagnostics) != len(trial.diagnostics) or page.line != 1:
+    if diagnostics:  # most pages have none: the Trial is kept as parsed
         trial = evolve(trial, diagnostics=tuple(diagnostics))
     return PageRecord(source=source, kind="trial", page=trial, error=None)
 
