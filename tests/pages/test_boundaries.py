@@ -17,6 +17,14 @@ BASIC = (
 )
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["NCT ID: NCT01234567", "Last Updated: 2024-01-02", "NCT ID: NCT0123456", "A title", ""],
+)
+def test_header_lines_alike_as_text_and_bytes(line: str) -> None:
+    assert boundaries.is_header_bytes(line.encode()) == boundaries.is_header_line(line)
+
+
 def test_the_rule() -> None:
     assert nct_id_start(None, False, False) is None
     # A title that is the page's first line is that page's own.

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from attrs import frozen
 
 from ctparse.model.diagnostics import DiagnosticCode
-from ctparse.pages.boundaries import Start, is_fixed_line, is_header_line, nct_id_start
+from ctparse.pages.boundaries import Start, is_fixed_line, is_header_bytes, nct_id_start
 from ctparse.pages.trial.vocabulary import (
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
@@ -219,7 +219,7 @@ class Splitter:
         self._lines.append(line)
         self._size += len(line.piece)
         text = line.text
-        if self._body is None and index and text and not is_header_line(_text(text)):
+        if self._body is None and index and text and not is_header_bytes(text):
             self._body = index
 
     def _previous_content(self, index: int) -> int | None:

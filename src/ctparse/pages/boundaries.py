@@ -32,14 +32,19 @@ __all__ = [
     "Start",
     "StartTracker",
     "is_fixed_line",
+    "is_header_bytes",
     "is_header_line",
     "nct_id_start",
     "second_page_start",
 ]
 
-NCT_ID_LINE = re.compile(r"NCT ID: (NCT\d{8})")
+_NCT_ID = r"NCT ID: (NCT\d{8})"
+NCT_ID_LINE = re.compile(_NCT_ID)
 _NCT_NUMBER = re.compile(r"NCT\d{8}")
 _LAST_UPDATED = "Last Updated: "
+# The same header test on bytes, for the dump splitter's per-line loop.
+_NCT_ID_BYTES = re.compile(_NCT_ID.encode())
+_LAST_UPDATED_BYTES = _LAST_UPDATED.encode()
 
 # Lines that are part of the page's fixed wording: never a trial's title.
 FIXED_LINES = frozenset(
@@ -66,6 +71,11 @@ class Start(enum.Enum):
 def is_header_line(line: str) -> bool:
     """An ``NCT ID:`` or ``Last Updated:`` line: part of a page's header, not of its body."""
     return NCT_ID_LINE.fullmatch(line) is not None or line.startswith(_LAST_UPDATED)
+
+
+def is_header_bytes(line: bytes) -> bool:
+    """``is_header_line`` for a line of UTF-8 bytes."""
+    return _NCT_ID_BYTES.fullmatch(line) is not None or line.startswith(_LAST_UPDATED_BYTES)
 
 
 def is_fixed_line(line: str) -> bool:
