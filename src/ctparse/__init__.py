@@ -1,9 +1,14 @@
-"""ctparse: read scraped ClinicalTrials.gov trial pages into typed, frozen attrs objects.
+"""ctparse: read scraped ClinicalTrials.gov pages into typed, frozen attrs objects.
+
+Two page kinds: the trial page (``Trial``) and the results page (``Results``, ``Trial
+Outcomes & Findings for ...``).
 
 >>> import ctparse
 >>> trial = ctparse.parse(text)            # strict: raises ctparse.ParseError
 >>> trial = ctparse.parse(text, lenient=True)  # never raises; see trial.diagnostics
->>> ctparse.to_json(trial)
+>>> results = ctparse.parse_results(text, lenient=True)
+>>> record = ctparse.parse_page(text)      # either kind, decided from the text
+>>> ctparse.to_json(record)
 >>> for page in ctparse.iter_pages("dump.txt.gz"):  # pages of a dump, not parsed
 ...     page.source, page.text or page.error
 """
@@ -13,9 +18,11 @@ from __future__ import annotations
 from ctparse import tables
 from ctparse.batch.inputs import parse_file
 from ctparse.batch.records import iter_pages
-from ctparse.errors import ParseError
-from ctparse.formats.ctgov import from_ctgov, to_ctgov
-from ctparse.formats.json import from_dict, to_dict, to_json
+from ctparse.errors import ParseError, RecordError
+from ctparse.formats.ctgov import from_ctgov
+from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
+from ctparse.formats.json import from_json, to_dict, to_json
+from ctparse.formats.json import record_from_dict as from_dict
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -23,11 +30,17 @@ from ctparse.model import (
     Allocation,
     Arm,
     ArmGroupType,
+    Baseline,
+    BaselineCell,
+    BaselineGroup,
+    BaselineMeasure,
     Criterion,
     Design,
     Diagnostic,
     DiagnosticCode,
     Eligibility,
+    FlowGroup,
+    FlowPeriod,
     Identifier,
     IdentifierType,
     Intervention,
@@ -36,21 +49,31 @@ from ctparse.model import (
     Investigator,
     Location,
     Masking,
+    Milestone,
     ObservationalModel,
     OfficialRole,
+    ParticipantFlow,
     Phase,
+    PrimaryOutcome,
     PrimaryPurpose,
     RelatedTrial,
+    Results,
+    ResultsSection,
+    ResultsTable,
     Sex,
     Sponsor,
     Status,
     StudyType,
+    TableColumn,
+    TableRow,
     TimePerspective,
     Trial,
     WhoMasked,
+    Withdrawal,
 )
+from ctparse.pages.dispatch import parse_page, render
+from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
-from ctparse.pages.trial.render import render
 
 __version__ = "0.1.0"
 
@@ -61,11 +84,17 @@ __all__ = [
     "Allocation",
     "Arm",
     "ArmGroupType",
+    "Baseline",
+    "BaselineCell",
+    "BaselineGroup",
+    "BaselineMeasure",
     "Criterion",
     "Design",
     "Diagnostic",
     "DiagnosticCode",
     "Eligibility",
+    "FlowGroup",
+    "FlowPeriod",
     "Identifier",
     "IdentifierType",
     "Intervention",
@@ -74,26 +103,40 @@ __all__ = [
     "Investigator",
     "Location",
     "Masking",
+    "Milestone",
     "ObservationalModel",
     "OfficialRole",
     "ParseError",
+    "ParticipantFlow",
     "Phase",
+    "PrimaryOutcome",
     "PrimaryPurpose",
+    "RecordError",
     "RelatedTrial",
+    "Results",
+    "ResultsSection",
+    "ResultsTable",
     "Sex",
     "Sponsor",
     "Status",
     "StudyType",
+    "TableColumn",
+    "TableRow",
     "TimePerspective",
     "Trial",
     "WhoMasked",
+    "Withdrawal",
     "__version__",
     "from_ctgov",
     "from_dict",
+    "from_json",
     "iter_pages",
     "parse",
     "parse_file",
+    "parse_page",
+    "parse_results",
     "render",
+    "results_from_ctgov",
     "tables",
     "to_ctgov",
     "to_dict",

@@ -12,14 +12,16 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, Literal, NamedTuple, overload
 
 from ctparse.batch import splitter
 from ctparse.batch.encoding import decode, not_text
+from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
-from ctparse.errors import ParseError
-from ctparse.model import Trial
+from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
+from ctparse.pages.dispatch import parse_page
+from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
 
 __all__ = [
@@ -47,30 +49,67 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # ---------------------------------------------------------------- one file
 
 
-def read_page(path: str | os.PathLike[str]) -> str:
-    """The text of a page file; ``.gz`` files are decompressed.
+def read_page(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    allow_special: bool = False,
+) -> str:
+    """The text of a page file; gzip (recognised by its bytes, not its name) is undone.
 
-    Raises ``ParseError`` (line and column of the bad byte) when the bytes are not UTF-8.
+    Raises ``ParseError`` (line and column of the bad byte) when the bytes are not UTF-8,
+    when the text is longer than ``max_bytes`` (32 MiB by default), and when ``path`` is not
+    a regular file (a FIFO, a device) unless ``allow_special`` is true.
     """
-    name = os.fspath(path)
-    with open(name, "rb") as handle:
-        data = handle.read()
-    if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise ParseError(
-                f"the file is not valid gzip ({error}): expected gzip-compressed page text",
-                1,
-                1,
-                code=DiagnosticCode.NOT_TEXT,
-            ) from None
-    return decode(data)
+    return decode(read_bounded(path, max_bytes=max_bytes, allow_special=allow_special))
 
 
-def parse_file(path: str | os.PathLike[str], *, lenient: bool = False) -> Trial:
-    """``parse`` the page stored at ``path`` (``.txt`` or ``.txt.gz``)."""
-    return parse(read_page(path), lenient=lenient)
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["trial"] = ...,
+) -> Trial: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["results"],
+) -> Results: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["auto"],
+) -> Trial | Results: ...
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    allow_special: bool = False,
+    kind: Literal["trial", "results", "auto"] = "trial",
+) -> Trial | Results:
+    """Read the page stored at ``path`` (plain or gzip-compressed), read by ``read_page``.
+
+    ``kind`` says how: ``trial`` (the default, as before: ``parse``, which refuses a results
+    page), ``results`` (``parse_results``) or ``auto`` (``parse_page``: the text decides).
+    """
+    text = read_page(path, max_bytes=max_bytes, allow_special=allow_special)
+    if kind == "results":
+        return parse_results(text, lenient=lenient)
+    if kind == "auto":
+        return parse_page(text, lenient=lenient)
+    return parse(text, lenient=lenient)
 
 
 # ---------------------------------------------------------------- paths
