@@ -106,7 +106,8 @@ def test_json_sink_forms(tmp_path: Path) -> None:
         text = out.read_text(encoding="utf-8")
         written = json.loads(text) if form == "json" else [json.loads(x) for x in text.splitlines()]
         assert [record["source"]["line"] for record in written] == [1, 118, 1]
-        assert {k: v for k, v in written[0].items() if k != "source"} == golden(FULL)
+        assert written[0]["kind"] == "trial"
+        assert {k: v for k, v in written[0].items() if k not in ("kind", "source")} == golden(FULL)
         codes = [json.loads(line)["code"] for line in stderr.getvalue().splitlines()]
         assert codes == ["empty", "not_a_page"]
 
