@@ -46,5 +46,5 @@ def test_render_reports_a_line_that_is_no_trial(tmp_path: Path) -> None:
     )
     result = run("render", str(records), cwd=tmp_path)
     assert result.status == 1
-    assert "mixed.jsonl:2: not a Trial record" in result.stderr
+    assert "mixed.jsonl:2:1: not_a_record: not: unknown key" in result.stderr
     assert result.stdout.startswith(b"A Withdrawn Study With Nothing Filled In\n")

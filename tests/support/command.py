@@ -47,6 +47,10 @@ class Run(NamedTuple):
     def error_records(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.stderr.splitlines() if line.startswith("{")]
 
+    def error_lines(self) -> list[str]:
+        """Error records on stderr, as a compiler writes them (``path:line:column: ...``)."""
+        return [line for line in self.stderr.splitlines() if not line.startswith("ctparse")]
+
     def summary(self) -> str:
         return self.stderr.splitlines()[-1]
 
@@ -68,19 +72,30 @@ def golden(page: Path) -> dict[str, Any]:
 
 
 def without_source(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in record.items() if key != "source"}
+    """A record without what the command adds beside the page's keys (kind, source)."""
+    return {key: value for key, value in record.items() if key not in ("kind", "source")}
 
 
 def jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def summary_of(pages: int, records: int, errors: int) -> str:
+def summary_of(
+    pages: int, records: int, errors: int, *, trial: int = 0, results: int = 0, none: int = 0
+) -> str:
+    """The closing summary's counts: pages by kind (``none``: text that is no page)."""
+
     def count(number: int, word: str) -> str:
         return f"{number} {word}{'' if number == 1 else 's'}"
 
+    kinds = [
+        f"{number} {name}"
+        for number, name in ((trial, "trial"), (results, "results"), (none, "not a page"))
+        if number
+    ]
+    shown = f" ({', '.join(kinds)})" if kinds else ""
     return (
-        f"ctparse: {count(pages, 'page')} read, {count(records, 'record')} written, "
+        f"ctparse: {count(pages, 'page')} read{shown}, {count(records, 'record')} written, "
         f"{count(errors, 'error')}"
     )
 

@@ -105,8 +105,7 @@ def page_record_schema() -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "title": "ctparse page record",
-        "description": "One page read by ctparse: a trial page or a results page, as 'kind' "
-        "says.",
+        "description": "One page read by ctparse: a trial page or a results page, as 'kind' says.",
         "type": "object",
         "required": ["kind"],
         "oneOf": options,
@@ -123,6 +122,12 @@ def error_schema() -> dict[str, Any]:
         "file named by source.path.",
         "type": "object",
         "properties": {
+            "kind": {
+                "enum": ["trial", "results", None],
+                "description": "The kind the text was read as; null for a text that is no "
+                "page of either kind (not UTF-8 text, empty, no page's wording at all such as "
+                "HTML or JSON) or that could not be read.",
+            },
             "source": {"$ref": "#/$defs/Source"},
             "line": {"type": "integer", "minimum": 1},
             "column": {"type": "integer", "minimum": 1},
@@ -133,7 +138,7 @@ def error_schema() -> dict[str, Any]:
             },
             "message": {"type": "string"},
         },
-        "required": ["source", "line", "column", "code", "message"],
+        "required": ["kind", "source", "line", "column", "code", "message"],
         "additionalProperties": False,
         "$defs": {"Source": source_schema()},
     }
