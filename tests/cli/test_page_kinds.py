@@ -4,7 +4,6 @@ that is no page, one rule for where pages start, criteria of any depth."""
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -14,26 +13,20 @@ import pytest
 import ctparse
 from ctparse.cli.progress import progress_line
 from ctparse.formats import deepjson
-from ctparse.model import Criterion, Eligibility, Results, Trial
-from support.command import FULL, WITHDRAWN, assert_valid, golden, jsonl, run, summary_of
-from support.paths import corpus_files
+from ctparse.model import Criterion, Eligibility, Trial
+from support.command import (
+    FULL,
+    HTML,
+    WITHDRAWN,
+    assert_valid,
+    golden,
+    jsonl,
+    results_page,
+    run,
+    summary_of,
+)
 
-HTML = b"<!DOCTYPE html>\n<html><body><p>NCT05001971</p></body></html>\n"
 JSON_FILE = b'{"nct_id": "NCT05001971", "title": "a record, not a page"}\n'
-
-
-@functools.cache
-def results_page() -> tuple[Results, str]:
-    """A whole results page (the first corpus record with results, rendered), and its
-    Results as the page reads back."""
-    for path in corpus_files():
-        study = json.loads(path.read_text(encoding="utf-8"))
-        if "resultsSection" in study:
-            results = ctparse.results_from_ctgov(study)
-            assert results is not None
-            text = ctparse.render(results)
-            return ctparse.parse_results(text), text
-    raise AssertionError("no corpus record with results")
 
 
 def mixed_dump(tmp_path: Path) -> Path:

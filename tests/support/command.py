@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -12,7 +13,9 @@ from typing import Any, NamedTuple
 
 import jsonschema
 
-from support.paths import ROOT
+import ctparse
+from ctparse.model import Results
+from support.paths import ROOT, corpus_files
 
 VALID = ROOT / "fixtures" / "valid"
 
@@ -34,6 +37,23 @@ OBSERVATIONAL = VALID / "observational_bare.txt"  # 61 lines
 
 
 WITHDRAWN = VALID / "withdrawn_missing_values.txt"  # 40 lines
+
+
+HTML = b"<!DOCTYPE html>\n<html><body><p>NCT05001971</p></body></html>\n"
+
+
+@functools.cache
+def results_page() -> tuple[Results, str]:
+    """A whole results page (the first corpus record with results, rendered), and its
+    Results as the page reads back."""
+    for path in corpus_files():
+        study = json.loads(path.read_text(encoding="utf-8"))
+        if "resultsSection" in study:
+            results = ctparse.results_from_ctgov(study)
+            assert results is not None
+            text = ctparse.render(results)
+            return ctparse.parse_results(text), text
+    raise AssertionError("no corpus record with results")
 
 
 class Run(NamedTuple):
