@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ctparse import tables
 from ctparse.batch.inputs import parse_file
-from ctparse.errors import ParseError
+from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov, to_ctgov
-from ctparse.formats.json import from_dict, to_dict, to_json
+from ctparse.formats.json import from_dict, from_json, to_dict, to_json
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -76,6 +76,7 @@ __all__ = [
     "ParseError",
     "Phase",
     "PrimaryPurpose",
+    "RecordError",
     "RelatedTrial",
     "Sex",
     "Sponsor",
@@ -87,6 +88,7 @@ __all__ = [
     "__version__",
     "from_ctgov",
     "from_dict",
+    "from_json",
     "parse",
     "parse_file",
     "render",

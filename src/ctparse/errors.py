@@ -6,7 +6,7 @@ from typing import Any
 
 from ctparse.model.diagnostics import Diagnostic, DiagnosticCode
 
-__all__ = ["ParseError", "describe_terminal", "format_message"]
+__all__ = ["ParseError", "RecordError", "describe_terminal", "format_message"]
 
 
 class ParseError(ValueError):
@@ -56,6 +56,23 @@ def _rebuild(
     diagnostics: tuple[Diagnostic, ...],
 ) -> ParseError:
     return ParseError(message, line, column, code=code, section=section, diagnostics=diagnostics)
+
+
+class RecordError(ValueError):
+    """A record (``from_dict`` / ``from_ctgov`` input) that does not have the model's shape.
+
+    ``path`` names the key: ``eligibility.inclusion[3].text``; empty for the record itself.
+    The message starts with the path: ``eligibility.inclusion[3].text: expected a string,
+    found 12``.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else f"the record: {problem}")
+
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        return (type(self), (self.path, self.problem))
 
 
 def format_message(message: str, line: int, column: int) -> str:

@@ -133,14 +133,7 @@ INCLUSION_HEADERS = [
     "Inclusion Criteria:",
     "Inclusion criteria:",
     "inclusion criteria :",
-    "Key Inclusion Criteria:",
-    "Main Inclusion Criteria:",
     "INCLUSION CRITERIA:",
-    "Inclusion criteria for the cases :",
-    "Inclusion Criteria for Healthy Volunteers:",
-    "Inclusion Criteria (screening)",
-    "Patient Inclusion Criteria:",
-    "Radiological Inclusion Criteria",
     "**Inclusion Criteria:**",
     "**Inclusion Criteria**:",
     "__Inclusion Criteria__",
@@ -161,20 +154,37 @@ EXCLUSION_HEADERS = [
     "Exclusion Criteria",
     "Exclusion Criteria:",
     "EXCLUSION CRITERIA",
-    "Key Exclusion Criteria:",
-    "Other exclusion criteria:",
-    "Disease-specific exclusion criteria:",
-    "Pre-Operative Exclusion Criteria:",
-    "Exclusion criteria determined after tissue explant/sequestrectomy",
-    "Exclusion Criteria prior Transplantation/Implantation",
-    "Exclusion criteria for biomarkers substudy (50% of patients in each study arm):",
-    "Intra-surgery (tissue explant/sequestrectomy) Exclusion Criteria",
     "Exclusion:",
     "Ineligibility Criteria",
     "Non-inclusion criteria:",
     "Non inclusion criteria",
-    "    Intraoperative exclusion criteria:",
     "II. EXCLUSION CRITERIA",
+]
+# Headers with a qualifier: each is a group node of the side it names.
+QUALIFIED_INCLUSION_HEADERS = [
+    "Key Inclusion Criteria:",
+    "Main Inclusion Criteria:",
+    "Inclusion criteria for the cases :",
+    "Inclusion Criteria for Healthy Volunteers:",
+    "Inclusion Criteria (screening)",
+    "Inclusion Criteria (Controls):",
+    "Patient Inclusion Criteria:",
+    "Radiological Inclusion Criteria",
+    "**Key Inclusion Criteria:**",
+    "1. Main inclusion criteria",
+]
+QUALIFIED_EXCLUSION_HEADERS = [
+    "Key Exclusion Criteria:",
+    "Other exclusion criteria:",
+    "Disease-specific exclusion criteria:",
+    "Pre-Operative Exclusion Criteria:",
+    "Intra-operative Exclusion Criteria:",
+    "Exclusion criteria determined after tissue explant/sequestrectomy",
+    "Exclusion Criteria prior Transplantation/Implantation",
+    "Exclusion criteria for biomarkers substudy (50% of patients in each study arm):",
+    "Intra-surgery (tissue explant/sequestrectomy) Exclusion Criteria",
+    "    Intraoperative exclusion criteria:",
+    "* Key Exclusion Criteria:",
 ]
 OTHER_HEADERS = [
     "Eligibility Criteria:",
@@ -213,6 +223,33 @@ def test_exclusion_header_is_consumed(header: str) -> None:
     assert parse_criteria([header, "* a"]) == ((), (C(text="a"),), ())
 
 
+@pytest.mark.parametrize(
+    ("header", "side"),
+    [(h, 0) for h in QUALIFIED_INCLUSION_HEADERS] + [(h, 1) for h in QUALIFIED_EXCLUSION_HEADERS],
+)
+def test_qualified_header_is_a_group_node_and_written_back(header: str, side: int) -> None:
+    group = C(text=header.strip(), children=(C(text="a"), C(text="b", children=(C(text="c"),))))
+    expected: list[tuple[Criterion, ...]] = [(), (), ()]
+    expected[side] = (C(text="x"), group)
+    opening = "Inclusion Criteria:" if side == 0 else "Exclusion Criteria:"
+    result = parse_criteria([opening, "* x", header, "* a", "* b", "  * c"])
+    assert result == tuple(expected)
+    lines = format_criteria(*result)
+    assert header.strip() in lines
+    roundtrip(*result)
+
+
+def test_a_group_before_a_plain_criterion_is_written_as_a_bullet() -> None:
+    # A header line cannot be closed, so only groups at the end of a side are written as one.
+    group = C(text="Key Inclusion Criteria:", children=(C(text="a"),))
+    lines = format_criteria((group, C(text="b")), (), ())
+    assert lines == ["Inclusion Criteria", "* Key Inclusion Criteria\\:", "  * a", "* b"]
+    roundtrip((group, C(text="b")), (), ())
+    # A header naming the other side is no group of this one.
+    lines = format_criteria((C(text="Key Exclusion Criteria:"),), (), ())
+    assert lines == ["Inclusion Criteria", "* Key Exclusion Criteria\\:"]
+
+
 @pytest.mark.parametrize("header", OTHER_HEADERS)
 def test_generic_header_is_consumed_into_other(header: str) -> None:
     # A generic header says nothing about which side follows: "other", and it ends a section.
@@ -236,7 +273,12 @@ def test_glued_headers_are_split() -> None:
     )
     assert parse_criteria(["Study Exclusion Criteria. History of aspiration. Unable."]) == (
         (),
-        (C(text="History of aspiration. Unable."),),
+        (
+            C(
+                text="Study Exclusion Criteria.",
+                children=(C(text="History of aspiration. Unable."),),
+            ),
+        ),
         (),
     )
     assert parse_criteria(["Inclusion Criteria: - Informed consent obtained"]) == (
@@ -574,6 +616,14 @@ def test_corpus_record(path: Path) -> None:
     for line in lines:
         plain = unescape(line.strip())
         for s in (current, 0, 1, 2):
+            head = sections[s][taken[s]] if taken[s] < len(sections[s]) else ""
+            if HEADER_WORD.search(head) and line.strip().startswith(head) and plain != head:
+                # A qualified header glued to its first criterion: the group node, then it.
+                taken[s] += 1
+                current = s
+                plain = unescape(line.strip()[len(head) :].strip())
+                break
+        for s in (current, 0, 1, 2):
             if taken[s] < len(sections[s]) and plain.endswith(sections[s][taken[s]]):
                 prefix = plain[: len(plain) - len(sections[s][taken[s]])].strip()
                 # What was removed is a marker, or a header glued to the text.
@@ -646,3 +696,72 @@ def test_typical_block_is_fast() -> None:
         best = min(best, time.perf_counter() - start)
     # About 60 µs a block here; the bound leaves room for slow CI machines.
     assert best / len(blocks) < 1e-3
+
+
+# The real records whose qualified sub-headers were lost: (side, group text, criteria in it).
+GROUPED_RECORDS = {
+    "NCT03648918": [
+        ("inclusion", "Inclusion Criteria (Families):", 3),
+        ("inclusion", "Inclusion Criteria (Controls):", 2),
+        ("exclusion", "Exclusion Criteria (Families):", 2),
+        ("exclusion", "Exclusion Criteria (Controls):", 1),
+    ],
+    "NCT03433391": [
+        ("exclusion", "Pre-Operative Exclusion Criteria:", 22),
+        ("exclusion", "Intra-operative Exclusion Criteria:", 1),
+    ],
+    "NCT06751849": [
+        ("exclusion", "Disease-specific exclusion criteria:", 2),
+        ("exclusion", "Exclusion criteria for medical history and comorbidities:", 13),
+        ("exclusion", "Other exclusion criteria:", 4),
+    ],
+    "NCT06751901": [
+        ("exclusion", "Disease-specific exclusion criteria:", 2),
+        ("exclusion", "Exclusion criteria for medical history and comorbidities:", 13),
+        ("exclusion", "Other exclusion criteria:", 4),
+    ],
+    "NCT01640457": [
+        ("inclusion", "Radiological Inclusion Criteria", 6),
+        ("exclusion", "Radiological Exclusion Criteria", 2),
+        ("exclusion", "Intra-surgery (tissue explant/sequestrectomy) Exclusion Criteria", 1),
+        ("exclusion", "Exclusion criteria determined after tissue explant/sequestrectomy", 3),
+        ("exclusion", "Exclusion Criteria prior Transplantation/Implantation", 1),
+    ],
+    "NCT05160233": [
+        ("inclusion", "Patient Inclusion Criteria:", 3),
+        ("inclusion", "Clinic Inclusion Criteria:", 1),
+        ("exclusion", "Patient Exclusion Criteria:", 1),
+        ("exclusion", "Clinic Exclusion Criteria:", 1),
+    ],
+    "NCT04970355": [
+        ("inclusion", "Inclusion Criteria (screening)", 6),
+        ("inclusion", "Inclusion Criteria (Baseline)", 3),
+    ],
+    "NCT05868044": [
+        ("inclusion", "Main Inclusion Criteria:", 8),
+        ("exclusion", "Main Exclusion Criteria:", 10),
+    ],
+    "NCT05962437": [
+        ("exclusion",
+         "Exclusion criteria for biomarkers substudy (50% of patients in each study arm):", 7),
+    ],
+}
+
+
+@pytest.mark.parametrize("nct_id", sorted(GROUPED_RECORDS))
+def test_real_qualified_sub_headers_are_kept_as_groups(nct_id: str) -> None:
+    path = next(p for p in CORPUS if p.stem == nct_id)
+    inclusion, exclusion, other = parse_criteria(criteria_lines(record_criteria(path)))
+    sides = {"inclusion": inclusion, "exclusion": exclusion}
+    headers = {text for _, text, _ in GROUPED_RECORDS[nct_id]}
+    found = [
+        (name, c.text, len(c.children))
+        for name, side in sides.items()
+        for c in side
+        if c.text in headers
+    ]
+    assert found == GROUPED_RECORDS[nct_id]
+    roundtrip(inclusion, exclusion, other)
+    # Written back, each group is its header line as the record has it.
+    lines = format_criteria(inclusion, exclusion, other)
+    assert headers <= set(lines)

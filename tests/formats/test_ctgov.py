@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from ctparse.eligibility.criteria import criteria_lines, parse_criteria
+from ctparse.errors import RecordError
 from ctparse.formats.ctgov import from_ctgov, normalise_prose, to_ctgov
+from ctparse.formats.registry import month_end
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -40,6 +42,11 @@ from support.paths import CORPUS, corpus_files
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _day(value: Any) -> Any:
+    """Month-only registry dates are the month's last day, as the pages print them."""
+    return month_end(value) if isinstance(value, str) and len(value) == 7 else value
 
 
 def _prose(value: Any) -> Any:
@@ -70,9 +77,9 @@ PATHS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("protocolSection.identificationModule.secondaryIdInfos[].type", _same),
     ("protocolSection.identificationModule.secondaryIdInfos[].domain", _same),
     ("protocolSection.statusModule.overallStatus", _same),
-    ("protocolSection.statusModule.startDateStruct.date", _same),
-    ("protocolSection.statusModule.completionDateStruct.date", _same),
-    ("protocolSection.statusModule.lastUpdatePostDateStruct.date", _same),
+    ("protocolSection.statusModule.startDateStruct.date", _day),
+    ("protocolSection.statusModule.completionDateStruct.date", _day),
+    ("protocolSection.statusModule.lastUpdatePostDateStruct.date", _day),
     ("protocolSection.sponsorCollaboratorsModule.responsibleParty.investigatorFullName", _same),
     ("protocolSection.sponsorCollaboratorsModule.leadSponsor.name", _same),
     ("protocolSection.sponsorCollaboratorsModule.leadSponsor.class", _same),
@@ -202,8 +209,8 @@ def test_values_of_an_interventional_record_with_domains_and_other_names() -> No
     assert trial.last_updated == datetime.date(2013, 4, 23)
     assert trial.has_results is False
     assert trial.status is Status.COMPLETED
-    assert trial.start_date == "2005-03"
-    assert trial.completion_date == "2009-12"
+    assert trial.start_date == "2005-03-31"
+    assert trial.completion_date == "2009-12-31"
     assert trial.enrollment == 40
     assert trial.design.masking is Masking.TRIPLE
     assert trial.design.who_masked == (
@@ -357,8 +364,8 @@ def test_values_of_an_observational_record_with_a_one_year_age() -> None:
     }
     assert back["statusModule"] == {
         "overallStatus": "UNKNOWN",
-        "startDateStruct": {"date": "2013-02"},
-        "completionDateStruct": {"date": "2015-02"},
+        "startDateStruct": {"date": "2013-02-28"},
+        "completionDateStruct": {"date": "2015-02-28"},
         "lastUpdatePostDateStruct": {"date": "2013-12-11"},
     }
     assert back["armsInterventionsModule"]["armGroups"] == [
@@ -375,3 +382,106 @@ def test_prose_normalisation() -> None:
     )
     assert normalise_prose(" \n\n ") is None
     assert normalise_prose(None) is None
+
+
+# ------------------------------------------------------------------ odd records
+
+
+def _edit(path: str, value: Any) -> dict[str, Any]:
+    """The NCT00184587 record with the value at the dotted ``path`` (``a.0.b``) replaced."""
+    study = json.loads(json.dumps(record("NCT00184587")))
+    *parents, last = path.split(".")
+    target: Any = study
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    if value is _DROP:
+        del target[last]
+    elif last.isdigit():
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return study
+
+
+_DROP = object()
+P = "protocolSection"
+ODD = [
+    (f"{P}.statusModule.overallStatus", "DONE",
+     f'{P}.statusModule.overallStatus: expected one of "ACTIVE_NOT_RECRUITING", '),
+    (f"{P}.designModule.phases", "PHASE2", f'{P}.designModule.phases: expected a list, found '),
+    (f"{P}.designModule.enrollmentInfo.count", "40",
+     f'{P}.designModule.enrollmentInfo.count: expected a whole number, found "40"'),
+    (f"{P}.conditionsModule.conditions", "Cluster Headache",
+     f"{P}.conditionsModule.conditions: expected a list, found "),
+    (f"{P}.sponsorCollaboratorsModule.leadSponsor.name", _DROP,
+     f"{P}.sponsorCollaboratorsModule.leadSponsor.name: missing"),
+    (f"{P}.armsInterventionsModule.armGroups.0", None,
+     f"{P}.armsInterventionsModule.armGroups[0]: expected an object, found null"),
+    (f"{P}.armsInterventionsModule.interventions.0.name", 7,
+     f"{P}.armsInterventionsModule.interventions[0].name: expected a string, found 7"),
+    (f"{P}.eligibilityModule.minimumAge", "18",
+     f"{P}.eligibilityModule.minimumAge: expected an age such as '18 Years', found '18'"),
+    (f"{P}.statusModule.startDateStruct.date", "2005-13",
+     f'{P}.statusModule.startDateStruct.date: expected a date YYYY-MM-DD or YYYY-MM, found'),
+    (f"{P}.statusModule.lastUpdatePostDateStruct", "2013-04-23",
+     f'{P}.statusModule.lastUpdatePostDateStruct: expected an object, found "2013-04-23"'),
+    ("hasResults", "false", 'hasResults: expected true or false, found "false"'),
+    (P, _DROP,
+     "protocolSection: missing: expected an API v2 study record (its keys: derivedSection"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), ODD)
+def test_an_odd_value_is_named_by_its_path(path: str, value: Any, message: str) -> None:
+    with pytest.raises(RecordError) as caught:
+        from_ctgov(_edit(path, value))
+    assert str(caught.value).startswith(message)
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"nct_id": "NCT00184587", "title": "A ctparse record, not a registry one"},
+        {"studies": [{"protocolSection": {}}], "nextPageToken": "x"},
+        {"protocolSection": "NCT00184587"},
+    ],
+)
+def test_a_dict_of_another_shape_is_refused(data: dict[str, Any]) -> None:
+    with pytest.raises(RecordError, match=r"^protocolSection: missing: expected an API v2 study"):
+        from_ctgov(data)
+
+
+def test_something_that_is_not_a_dict_is_refused() -> None:
+    with pytest.raises(RecordError, match=r"^the record: expected an object, found \"x\""):
+        from_ctgov("x")  # type: ignore[arg-type]
+
+
+def test_null_modules_and_lists_read_as_absent() -> None:
+    study = _edit(f"{P}.armsInterventionsModule", None)
+    study[P]["conditionsModule"]["keywords"] = None
+    study[P]["statusModule"]["startDateStruct"] = None
+    trial = from_ctgov(study)
+    assert (trial.arms, trial.interventions, trial.other_intervention_names) == ((), (), ())
+    assert trial.keywords == () and trial.start_date is None
+    assert trial.nct_id == "NCT00184587"
+
+
+def test_na_ages_are_no_limit() -> None:
+    study = _edit(f"{P}.eligibilityModule.minimumAge", "N/A")
+    study[P]["eligibilityModule"]["maximumAge"] = "N/A"
+    eligibility = from_ctgov(study).eligibility
+    assert (eligibility.min_age, eligibility.max_age) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("given", "page"),
+    [("2021-03", "2021-03-31"), ("2024-02", "2024-02-29"), ("2023-02", "2023-02-28"),
+     ("2021-04", "2021-04-30"), ("2021-03-05", "2021-03-05")],
+)
+def test_month_only_dates_are_the_months_last_day_as_on_pages(given: str, page: str) -> None:
+    study = _edit(f"{P}.statusModule.startDateStruct.date", given)
+    study[P]["statusModule"]["lastUpdatePostDateStruct"]["date"] = given
+    trial = from_ctgov(study)
+    assert trial.start_date == page
+    assert trial.last_updated == datetime.date.fromisoformat(page)

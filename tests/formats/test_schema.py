@@ -13,9 +13,12 @@ from attrs import frozen
 
 from ctparse import Status, Trial
 from ctparse.formats.schema import _Builder, error_schema, record_schema
+from support.golden import pages
 from support.paths import FIXTURES, SHARED
 
-GOLDEN = sorted(FIXTURES.glob("*/*.json")) + sorted((SHARED / "pages").glob("*.json"))
+GOLDEN = [page.with_suffix(".json") for page in pages()] + sorted(
+    (SHARED / "pages").glob("*.json")
+)
 
 
 def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:

@@ -18,8 +18,12 @@ import ctparse
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
+# Folders of golden pairs; fixtures/README.md says what each folder holds.
+GOLDEN_FOLDERS = ("valid", "invalid", "real")
+
+
 def pages() -> list[Path]:
-    return sorted(FIXTURES.glob("*/*.txt"))
+    return sorted(page for folder in GOLDEN_FOLDERS for page in (FIXTURES / folder).glob("*.txt"))
 
 
 def expected_of(page: Path) -> tuple[dict[str, object], str | None]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import os
-import zlib
 
+from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.errors import ParseError
 from ctparse.model import Trial
 from ctparse.model.diagnostics import DiagnosticCode
@@ -14,25 +13,19 @@ from ctparse.pages.trial.reader import parse
 __all__ = ["parse_file", "read_page"]
 
 
-def read_page(path: str | os.PathLike[str]) -> str:
-    """The text of a page file; ``.gz`` files are decompressed.
+def read_page(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    allow_special: bool = False,
+) -> str:
+    """The text of a page file; gzip (recognised by its bytes, not its name) is undone.
 
-    Raises ``ParseError`` (line and column of the bad byte) when the bytes are not UTF-8.
+    Raises ``ParseError`` (line and column of the bad byte) when the bytes are not UTF-8,
+    when the text is longer than ``max_bytes`` (32 MiB by default), and when ``path`` is not
+    a regular file (a FIFO, a device) unless ``allow_special`` is true.
     """
-    name = os.fspath(path)
-    with open(name, "rb") as handle:
-        data = handle.read()
-    if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise ParseError(
-                f"the file is not valid gzip ({error}): expected gzip-compressed page text",
-                1,
-                1,
-                code=DiagnosticCode.NOT_TEXT,
-            ) from None
-    return decode(data)
+    return decode(read_bounded(path, max_bytes=max_bytes, allow_special=allow_special))
 
 
 def decode(data: bytes) -> str:
@@ -68,6 +61,13 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def parse_file(path: str | os.PathLike[str], *, lenient: bool = False) -> Trial:
-    """``parse`` the page stored at ``path`` (``.txt`` or ``.txt.gz``)."""
-    return parse(read_page(path), lenient=lenient)
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    allow_special: bool = False,
+) -> Trial:
+    """``parse`` the page stored at ``path`` (plain or gzip-compressed), read by ``read_page``."""
+    text = read_page(path, max_bytes=max_bytes, allow_special=allow_special)
+    return parse(text, lenient=lenient)

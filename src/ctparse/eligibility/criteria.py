@@ -1,5 +1,8 @@
 """Eligibility criteria: the registry's markdown lines to a tree of ``Criterion``, and back.
 
+(Over 400 lines: the reader and its inverse share the header and marker rules and stay
+together, so that ``format_criteria`` writes only what ``parse_criteria`` reads back.)
+
 Rules of ``parse_criteria`` (one pass, linear):
 
 * Every non-blank line is either a consumed header or exactly one criterion; nothing is dropped.
@@ -15,6 +18,16 @@ Rules of ``parse_criteria`` (one pass, linear):
   ...) is a header only if it ends with an unescaped ``:`` or is bold, so that ``format_criteria``
   can write any text as a bullet; a numbered or lettered line (``I. INCLUSION CRITERIA``) needs
   neither.
+* A header with a qualifier (``Key Inclusion Criteria:``, ``Inclusion Criteria (Controls):``,
+  ``Pre-Operative Exclusion Criteria:``, ``Exclusion criteria for biomarkers substudy ...:``)
+  switches the section too, and is a *group node* there: a ``Criterion`` whose text is the
+  header line as written (stripped; marker and decoration kept, nothing removed) and whose
+  children are the criteria up to the next header.  A criterion glued after it
+  (``Study Exclusion Criteria. History of ...``) is its first child.  A plain header (keyword
+  and ``criteria`` only, any case and decoration) makes no node, as before.
+  ``format_criteria`` writes the group nodes at the end of a side back as their header line
+  with their children under it; a group node followed by a plain criterion is written as a
+  bullet holding its children (a header cannot be closed), which reads back the same.
 * One leading marker is removed: ``* - + • · ▪ o``, ``-Text``, ``1. 1) (1) 1、 ①``, ``a. a) (a)``,
   ``A.``, roman ``i. iv) (ii)`` (a lone ``i``/``v``/``x`` is a letter only right after ``h``/``u``/
   ``w``), escaped forms (``\\-``, ``1\\.``).  An ordered marker needs a space or a capital / CJK
@@ -99,6 +112,8 @@ _STOP_SUFFIX = frozenset(
         *("meet", "meets", "include", "includes", "included", "see", "above"),
     )
 )
+# Words before the keyword that only say "criteria" (``Criterios de inclusión``).
+_PLAIN_PREFIX = frozenset(("criterios", "criterio", "de", "del"))
 # Fullwidth forms too: translated records use them.
 _COLONS = ":\uff1a"
 _COLON_TUPLE = (":", "\uff1a")
@@ -106,6 +121,8 @@ _DASHES = "-\u2013\u2014"
 _EXCLUDING = frozenset(("exclusion", "exclusions", "exclusión", "ineligibility"))
 
 _OTHER, _INCLUSION, _EXCLUSION = 0, 1, 2
+# The marker kind of an open group node (a qualified header): no line has it.
+_GROUP = "group"
 
 # Outline levels of ordered classes: I. > A. > 1. > a. > i.
 _RANK = {"I": 0, "A": 1, "n": 2, "a": 3, "i": 4}
@@ -148,8 +165,16 @@ def _to_roman(number: int) -> str:
     return "".join(out)
 
 
-def _header_section(line: str, *, glue: bool) -> tuple[int, str | None] | None:
-    """``(section, glued remainder)`` if ``line`` (stripped, raw) is a header, else None."""
+# A header: (section, glued remainder or None, whether it has a qualifier).
+_Header = tuple[int, str | None, bool]
+
+
+def _header_section(line: str, *, glue: bool) -> _Header | None:
+    """``(section, glued remainder, qualified)`` if ``line`` (stripped, raw) is a header.
+
+    Qualified: words beside the keyword and ``criteria`` (``Key``, ``(Controls)``, ``for
+    biomarkers substudy``); decoration, case, a colon or a glued marker are not qualifiers.
+    """
     # Cheap gate: the keyword comes within the first four words of a header.
     head = line[:120].lower()
     if "clus" not in head and "ligib" not in head:
@@ -158,7 +183,7 @@ def _header_section(line: str, *, glue: bool) -> tuple[int, str | None] | None:
     if core[:8].lower() == "criteria":
         match = _CRITERIA_FOR.match(core.rstrip("*_ \t." + _COLONS + _DASHES))
         if match is not None:
-            return _section_of(match["kw"].lower(), both=False), None
+            return _section_of(match["kw"].lower(), both=False), None, False
     match = _HEADER.match(core)
     if match is None:
         return None
@@ -173,15 +198,15 @@ def _header_section(line: str, *, glue: bool) -> tuple[int, str | None] | None:
     if not tail:
         if match["crit"] is None and prefix and not colon:
             return None
-        return section, None
+        return section, None, _qualified(prefix)
     glued = _GLUE.fullmatch(tail)
     if glued is not None:
         if not glue or (match["crit"] is None and glued["sep"] == "."):
             return None
         rest = core[start + glued.start("rest") :]
         if _LONE_MARKER.fullmatch(rest) or not rest.strip("*_. \t" + _COLONS + _DASHES):
-            return section, None
-        return section, rest
+            return section, None, _qualified(prefix)
+        return section, rest, _qualified(prefix)
     if match["crit"] is None or tail[0] not in " \t(":
         return None
     words = _WORD.findall(tail)
@@ -194,7 +219,12 @@ def _header_section(line: str, *, glue: bool) -> tuple[int, str | None] | None:
         or any(word.lower() in _STOP_SUFFIX for word in words)
     ):
         return None
-    return section, None
+    return section, None, True
+
+
+def _qualified(prefix: list[str]) -> bool:
+    """Whether words before the keyword qualify it (``Key``, ``Pre-Operative``)."""
+    return any(word.lower() not in _PLAIN_PREFIX for word in prefix)
 
 
 def _section_of(keyword: str, *, both: bool) -> int:
@@ -311,6 +341,21 @@ def _ancestor(stack: list[_Open], indent: int, kind: str) -> int | None:
     return None
 
 
+def _line_marker(line: str, indent: int, stack: list[_Open]) -> tuple[str, int, int, str]:
+    if line[:2] == "* ":  # the common bullet, without the regex
+        return "*", -1, 0, line[2:].lstrip(" \t\u00a0")
+    return _marker(line, indent, stack)
+
+
+def _line_header(kind: str, rank: int, content: str) -> _Header | None:
+    """The header a line is, given its marker kind, rank and raw content, or None."""
+    if kind == "text" or rank >= 0:
+        return _header_section(content, glue=kind == "text")
+    if (content[-1] == ":" or content[0] in "*_") and _bullet_header(content):
+        return _header_section(content, glue=False)
+    return None
+
+
 def parse_criteria(
     lines: Sequence[str],
 ) -> tuple[tuple[Criterion, ...], tuple[Criterion, ...], tuple[Criterion, ...]]:
@@ -324,20 +369,17 @@ def parse_criteria(
             continue
         indent = len(raw) - len(line)
         line = line.rstrip()
-        if line[:2] == "* ":  # the common bullet, without the regex
-            kind, rank, ordinal, content = "*", -1, 0, line[2:].lstrip(" \t\u00a0")
-        else:
-            kind, rank, ordinal, content = _marker(line, indent, stack)
-        if kind == "text" or rank >= 0:
-            header = _header_section(content, glue=kind == "text")
-        elif (content[-1] == ":" or content[0] in "*_") and _bullet_header(content):
-            header = _header_section(content, glue=False)
-        else:
-            header = None
+        kind, rank, ordinal, content = _line_marker(line, indent, stack)
+        header = _line_header(kind, rank, content)
         if header is not None:
             while stack:
                 _pop(stack, root)
             root = sections[header[0]]
+            if header[2]:
+                # A qualified header is a group node: its text is the header as written, its
+                # children the criteria up to the next header (indent -1: all lines are deeper).
+                text = line if header[1] is None else line[: len(line) - len(header[1])].rstrip()
+                stack.append((-1, _GROUP, -1, 0, False, text, []))
             if header[1] is None:
                 continue
             kind, rank, ordinal, content = _marker(header[1], indent, stack)
@@ -378,6 +420,16 @@ def _walk(criteria: Sequence[Criterion]) -> Iterator[tuple[int, Criterion]]:
             stack.pop()
 
 
+def _group_line(criterion: Criterion, side: int) -> bool:
+    """Whether a top-level criterion reads back as itself when written as a header line."""
+    line = criterion.text
+    if not line or line != line.strip() or "\n" in line or "\r" in line:
+        return False
+    kind, rank, _, content = _line_marker(line, 0, [])
+    header = _line_header(kind, rank, content)
+    return header is not None and header[0] == side and header[1] is None and header[2]
+
+
 def format_criteria(
     inclusion: Sequence[Criterion],
     exclusion: Sequence[Criterion],
@@ -385,16 +437,30 @@ def format_criteria(
 ) -> list[str]:
     """The lines a page prints for these criteria.
 
-    ``parse_criteria(format_criteria(i, e, o)) == (i, e, o)``.
+    ``parse_criteria(format_criteria(i, e, o)) == (i, e, o)``.  Group nodes at the end of a
+    side are written as their header line with their children under it; anything else is a
+    bullet (a group node before a plain criterion too: a header cannot be closed).
     """
     lines: list[str] = []
     # Always bullets: a bare line could read as a header, an age, a sex or a Yes/No value.
-    sections = ((None, other), (INCLUSION_HEADER, inclusion), (EXCLUSION_HEADER, exclusion))
-    for header, criteria in sections:
-        if not criteria:
-            continue
-        if header is not None:
+    sections = (
+        (None, _OTHER, other),
+        (INCLUSION_HEADER, _INCLUSION, inclusion),
+        (EXCLUSION_HEADER, _EXCLUSION, exclusion),
+    )
+    for header, side, criteria in sections:
+        groups = len(criteria)
+        while groups and _group_line(criteria[groups - 1], side):
+            groups -= 1
+        if header is not None and groups:
             lines.append(header)
-        for depth, criterion in _walk(criteria):
-            lines.append("  " * depth + "* " + _bullet_text(criterion.text))
+        _bullets(criteria[:groups], lines)
+        for group in criteria[groups:]:
+            lines.append(group.text)
+            _bullets(group.children, lines)
     return lines
+
+
+def _bullets(criteria: Sequence[Criterion], lines: list[str]) -> None:
+    for depth, criterion in _walk(criteria):
+        lines.append("  " * depth + "* " + _bullet_text(criterion.text))

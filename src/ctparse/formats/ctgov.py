@@ -1,5 +1,8 @@
 """Between ClinicalTrials.gov API v2 study records and the ``Trial`` model.
 
+(Over 400 lines: both directions stay in one module so that each mapping sits beside its
+inverse; the checked reading of record values lives in ``formats/registry.py``.)
+
 ``from_ctgov`` keeps what a trial page can show; ``to_ctgov`` writes a v2-shaped record back
 holding only what a ``Trial`` carries: a field the Trial lacks is absent, never ``None``.
 
@@ -18,16 +21,22 @@ Where the registry and the page differ:
   ``to_ctgov`` gives them all to the first intervention (flattening gives the same list).
 * Arm intervention names lose the registry's type prefix (``Drug: ``); ``to_ctgov`` puts it
   back from the type of the first intervention of that name, when it has one.
+* A month-only date (``2021-03``) is the month's last day (``2021-03-31``): pages print it so.
+  An age of ``N/A`` is no limit. ``null`` reads as absent. Anything else that does not fit the
+  model raises ``RecordError`` naming the key path (see ``formats/registry.py``).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from ctparse.eligibility.criteria import criteria_lines, format_criteria, parse_criteria
+from ctparse.errors import RecordError
+from ctparse.formats.registry import Node
 from ctparse.model import (
     Age,
     AgencyClass,
@@ -61,8 +70,6 @@ from ctparse.pages.markdown import unescape
 
 __all__ = ["age_text", "from_ctgov", "normalise_prose", "to_ctgov"]
 
-_E = TypeVar("_E", bound=StrEnum)
-
 ORG_STUDY_ID = "org_study_id"
 SECONDARY_ID = "secondary_id"
 
@@ -73,24 +80,6 @@ _TYPE_PREFIX: dict[InterventionType, str] = {
 
 
 # ------------------------------------------------------------------ small helpers
-
-
-def _get(mapping: Mapping[str, Any], *keys: str) -> Any:
-    """``mapping[k1][k2]...``, or ``None`` where a level is missing."""
-    value: Any = mapping
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
-def _enum(kind: type[_E], value: str | None) -> _E | None:
-    return None if value is None else kind(value)
-
-
-def _enums(kind: type[_E], values: Iterable[str] | None) -> tuple[_E, ...]:
-    return tuple(kind(value) for value in values or ())
 
 
 def _value(member: StrEnum | None) -> str | None:
@@ -105,22 +94,25 @@ def normalise_prose(text: str | None) -> str | None:
     return "\n".join(lines) or None
 
 
-def _age(text: str | None) -> Age | None:
-    """``"18 Years"`` / ``"1 Year"`` -> ``Age(18, YEARS)``; the registry drops the s for 1."""
-    if text is None:
+_AGE = re.compile(r"(?P<value>\d+) (?P<unit>(?:Year|Month|Week|Day|Hour|Minute)s?)")
+
+
+def _age(node: Node, key: str) -> Age | None:
+    """``"18 Years"`` / ``"1 Year"`` -> ``Age(18, YEARS)``; ``"N/A"`` is no limit."""
+    text = node.get(key, str)
+    if text is None or text == "N/A":
         return None
-    number, unit = text.split(" ", 1)
-    return Age(value=int(number), unit=AgeUnit(unit.upper().removesuffix("S") + "S"))
+    match = _AGE.fullmatch(text)
+    if match is None:
+        raise RecordError(node.at(key), f"expected an age such as '18 Years', found {text!r}")
+    unit = AgeUnit(match["unit"].upper().removesuffix("S") + "S")
+    return Age(value=int(match["value"]), unit=unit)
 
 
 def age_text(age: Age) -> str:
     """``Age(18, YEARS)`` -> ``"18 Years"``; ``Age(1, YEARS)`` -> ``"1 Year"``, as the registry."""
     unit = age.unit.value.title()
     return f"{age.value} {unit.removesuffix('s') if age.value == 1 else unit}"
-
-
-def _date(text: str | None) -> datetime.date | None:
-    return None if text is None else datetime.date.fromisoformat(text)
 
 
 def _strip_type_prefix(name: str) -> str:
@@ -134,125 +126,132 @@ def _strip_type_prefix(name: str) -> str:
 
 
 def from_ctgov(study: Mapping[str, Any]) -> Trial:
-    """The Trial one API v2 study record describes, as far as a page can show it."""
-    protocol: Mapping[str, Any] = study.get("protocolSection", {})
+    """The Trial one API v2 study record describes, as far as a page can show it.
 
-    def module(name: str) -> Mapping[str, Any]:
-        found: Mapping[str, Any] = protocol.get(name, {})
-        return found
-
-    ident = module("identificationModule")
-    status = module("statusModule")
-    design = module("designModule")
-    sponsors = module("sponsorCollaboratorsModule")
-    arms = module("armsInterventionsModule")
-    places = module("contactsLocationsModule")
-    locations = _locations(places.get("locations", ()))
+    Raises ``RecordError`` naming the key path for a value of the wrong type, an enum value
+    the model lacks, a required name left out, or a dict that is no study record.
+    """
+    record = Node(study, "")
+    if not isinstance(study.get("protocolSection"), Mapping):
+        found = ", ".join(record.keys()[:8]) or "none"
+        raise RecordError(
+            "protocolSection",
+            f"missing: expected an API v2 study record (its keys: {found})",
+        )
+    protocol = record.node("protocolSection")
+    ident = protocol.node("identificationModule")
+    status = protocol.node("statusModule")
+    design = protocol.node("designModule")
+    sponsors = protocol.node("sponsorCollaboratorsModule")
+    arms = protocol.node("armsInterventionsModule")
+    places = protocol.node("contactsLocationsModule")
+    text = protocol.node("descriptionModule")
+    topics = protocol.node("conditionsModule")
+    last_updated = status.node("lastUpdatePostDateStruct").date("date")
+    interventions = arms.nodes("interventions")
+    locations = tuple(_site(item) for item in places.nodes("locations"))
+    lead = sponsors.node("leadSponsor") if sponsors.has("leadSponsor") else None
     return Trial(
-        nct_id=ident.get("nctId"),
-        title=ident.get("briefTitle"),
-        last_updated=_date(_get(status, "lastUpdatePostDateStruct", "date")),
-        has_results=study.get("hasResults"),
-        status=_enum(Status, status.get("overallStatus")),
-        phases=_enums(Phase, design.get("phases")),
-        enrollment=_get(design, "enrollmentInfo", "count"),
-        study_type=_enum(StudyType, design.get("studyType")),
-        start_date=_get(status, "startDateStruct", "date"),
-        completion_date=_get(status, "completionDateStruct", "date"),
-        brief_summary=normalise_prose(_get(protocol, "descriptionModule", "briefSummary")),
-        detailed_description=normalise_prose(
-            _get(protocol, "descriptionModule", "detailedDescription")
-        ),
-        conditions=tuple(_get(protocol, "conditionsModule", "conditions") or ()),
-        keywords=tuple(_get(protocol, "conditionsModule", "keywords") or ()),
-        design=_design(design.get("designInfo", {})),
-        arms=tuple(_arm(arm) for arm in arms.get("armGroups", ())),
-        interventions=tuple(_intervention(item) for item in arms.get("interventions", ())),
+        nct_id=ident.get("nctId", str),
+        title=ident.get("briefTitle", str),
+        last_updated=None if last_updated is None else datetime.date.fromisoformat(last_updated),
+        has_results=record.get("hasResults", bool),
+        status=status.get("overallStatus", Status),
+        phases=design.all("phases", Phase),
+        enrollment=design.node("enrollmentInfo").get("count", int),
+        study_type=design.get("studyType", StudyType),
+        start_date=status.node("startDateStruct").date("date"),
+        completion_date=status.node("completionDateStruct").date("date"),
+        brief_summary=normalise_prose(text.get("briefSummary", str)),
+        detailed_description=normalise_prose(text.get("detailedDescription", str)),
+        conditions=topics.all("conditions", str),
+        keywords=topics.all("keywords", str),
+        design=_design(design.node("designInfo")),
+        arms=tuple(_arm(arm) for arm in arms.nodes("armGroups")),
+        interventions=tuple(_intervention(item) for item in interventions),
         other_intervention_names=tuple(
-            name for item in arms.get("interventions", ()) for name in item.get("otherNames", ())
+            name for item in interventions for name in item.all("otherNames", str)
         ),
-        eligibility=_eligibility(module("eligibilityModule")),
-        lead_sponsor=_sponsor(sponsors.get("leadSponsor")),
-        collaborators=tuple(_sponsor_of(item) for item in sponsors.get("collaborators", ())),
-        responsible_party=_get(sponsors, "responsibleParty", "investigatorFullName"),
-        investigators=tuple(_investigator(item) for item in places.get("overallOfficials", ())),
+        eligibility=_eligibility(protocol.node("eligibilityModule")),
+        lead_sponsor=None if lead is None else _sponsor(lead),
+        collaborators=tuple(_sponsor(item) for item in sponsors.nodes("collaborators")),
+        responsible_party=sponsors.node("responsibleParty").get("investigatorFullName", str),
+        investigators=tuple(_investigator(item) for item in places.nodes("overallOfficials")),
         locations=locations,
         countries=_countries(locations),
         identifiers=_identifiers(ident),
     )
 
 
-def _design(info: Mapping[str, Any]) -> Design:
+def _design(info: Node) -> Design:
+    masking = info.node("maskingInfo")
     return Design(
-        allocation=_enum(Allocation, info.get("allocation")),
-        intervention_model=_enum(InterventionModel, info.get("interventionModel")),
-        primary_purpose=_enum(PrimaryPurpose, info.get("primaryPurpose")),
-        masking=_enum(Masking, _get(info, "maskingInfo", "masking")),
-        who_masked=_enums(WhoMasked, _get(info, "maskingInfo", "whoMasked")),
-        observational_model=_enum(ObservationalModel, info.get("observationalModel")),
-        time_perspective=_enum(TimePerspective, info.get("timePerspective")),
+        allocation=info.get("allocation", Allocation),
+        intervention_model=info.get("interventionModel", InterventionModel),
+        primary_purpose=info.get("primaryPurpose", PrimaryPurpose),
+        masking=masking.get("masking", Masking),
+        who_masked=masking.all("whoMasked", WhoMasked),
+        observational_model=info.get("observationalModel", ObservationalModel),
+        time_perspective=info.get("timePerspective", TimePerspective),
     )
 
 
-def _arm(arm: Mapping[str, Any]) -> Arm:
+def _arm(arm: Node) -> Arm:
     return Arm(
-        label=arm["label"],
-        type=_enum(ArmGroupType, arm.get("type")),
-        description=normalise_prose(arm.get("description")),
-        interventions=tuple(_strip_type_prefix(n) for n in arm.get("interventionNames", ())),
+        label=arm.need("label", str),
+        type=arm.get("type", ArmGroupType),
+        description=normalise_prose(arm.get("description", str)),
+        interventions=tuple(_strip_type_prefix(n) for n in arm.all("interventionNames", str)),
     )
 
 
-def _intervention(item: Mapping[str, Any]) -> Intervention:
+def _intervention(item: Node) -> Intervention:
     # The page prints intervention descriptions like arm descriptions, so they are prose too.
     return Intervention(
-        name=item["name"],
-        type=_enum(InterventionType, item.get("type")),
-        description=normalise_prose(item.get("description")),
+        name=item.need("name", str),
+        type=item.get("type", InterventionType),
+        description=normalise_prose(item.get("description", str)),
     )
 
 
-def _eligibility(module: Mapping[str, Any]) -> Eligibility:
+def _eligibility(module: Node) -> Eligibility:
     inclusion, exclusion, other = parse_criteria(
-        criteria_lines(module.get("eligibilityCriteria") or "")
+        criteria_lines(module.get("eligibilityCriteria", str) or "")
     )
     return Eligibility(
         inclusion=inclusion,
         exclusion=exclusion,
         other=other,
-        min_age=_age(module.get("minimumAge")),
-        max_age=_age(module.get("maximumAge")),
-        sex=_enum(Sex, module.get("sex")),
-        healthy_volunteers=module.get("healthyVolunteers"),
+        min_age=_age(module, "minimumAge"),
+        max_age=_age(module, "maximumAge"),
+        sex=module.get("sex", Sex),
+        healthy_volunteers=module.get("healthyVolunteers", bool),
     )
 
 
-def _sponsor(item: Mapping[str, Any] | None) -> Sponsor | None:
-    return None if item is None else _sponsor_of(item)
+def _sponsor(item: Node) -> Sponsor:
+    return Sponsor(name=item.need("name", str), agency_class=item.get("class", AgencyClass))
 
 
-def _sponsor_of(item: Mapping[str, Any]) -> Sponsor:
-    return Sponsor(name=item["name"], agency_class=_enum(AgencyClass, item.get("class")))
-
-
-def _investigator(item: Mapping[str, Any]) -> Investigator:
+def _investigator(item: Node) -> Investigator:
     return Investigator(
-        name=item["name"],
-        role=_enum(OfficialRole, item.get("role")),
-        affiliation=item.get("affiliation"),
+        name=item.need("name", str),
+        role=item.get("role", OfficialRole),
+        affiliation=item.get("affiliation", str),
     )
 
 
-def _locations(items: Iterable[Mapping[str, Any]]) -> tuple[Location, ...]:
-    return tuple(
-        Location(
-            facility=item.get("facility"),
-            city=item.get("city"),
-            state=item.get("state"),
-            country=item.get("country"),
-        )
-        for item in items
+def _site(item: Node) -> Location:
+    return Location(
+        facility=item.get("facility", str),
+        city=item.get("city", str),
+        state=item.get("state", str),
+        country=item.get("country", str),
     )
+
+
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
 
 
 def _countries(locations: Iterable[Location]) -> tuple[str, ...]:
@@ -260,18 +259,18 @@ def _countries(locations: Iterable[Location]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(loc.country for loc in locations if loc.country is not None))
 
 
-def _identifiers(ident: Mapping[str, Any]) -> tuple[Identifier, ...]:
+def _identifiers(ident: Node) -> tuple[Identifier, ...]:
     found: list[Identifier] = []
-    org_id = _get(ident, "orgStudyIdInfo", "id")
+    org_id = ident.node("orgStudyIdInfo").get("id", str)
     if org_id is not None:
         found.append(Identifier(id=org_id, source=ORG_STUDY_ID))
     found.extend(
         Identifier(
-            id=item["id"],
-            type=_enum(IdentifierType, item.get("type")),
-            source=item.get("domain", SECONDARY_ID),
+            id=item.need("id", str),
+            type=item.get("type", IdentifierType),
+            source=_or(item.get("domain", str), SECONDARY_ID),
         )
-        for item in ident.get("secondaryIdInfos", ())
+        for item in ident.nodes("secondaryIdInfos")
     )
     return tuple(found)
 

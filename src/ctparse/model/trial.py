@@ -336,3 +336,45 @@ class Trial:
     related_trials: tuple[RelatedTrial, ...] = ()
     more_related_trials: tuple[RelatedTrial, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+
+    def __repr__(self) -> str:
+        # Short: the generated repr of a full trial runs to thousands of characters.
+        title = self.title
+        if title is not None and len(title) > _REPR_TITLE:
+            title = title[: _REPR_TITLE - 1].rstrip() + "\u2026"
+        phases = "/".join(phase.value for phase in self.phases) or None
+        parts = [f"nct_id={self.nct_id!r}", f"title={title!r}", f"status={_name(self.status)}"]
+        parts.append(f"phases={phases}")
+        counts = (
+            ("arm", len(self.arms)),
+            ("intervention", len(self.interventions)),
+            ("criterion", _criteria_count(self.eligibility)),
+            ("location", len(self.locations)),
+            ("diagnostic", len(self.diagnostics)),
+        )
+        parts += [f"{n} {_plural(noun, n)}" for noun, n in counts if n]
+        return f"Trial({', '.join(parts)})"
+
+
+_REPR_TITLE = 40
+
+
+def _name(member: StrEnum | None) -> str:
+    return "None" if member is None else member.value
+
+
+def _plural(noun: str, count: int) -> str:
+    if count == 1:
+        return noun
+    return "criteria" if noun == "criterion" else noun + "s"
+
+
+def _criteria_count(eligibility: Eligibility) -> int:
+    """Criteria at every depth, counted without recursion: trees may be deep."""
+    pending = [*eligibility.inclusion, *eligibility.exclusion, *eligibility.other]
+    count = 0
+    while pending:
+        criterion = pending.pop()
+        count += 1
+        pending.extend(criterion.children)
+    return count

@@ -13,18 +13,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import ctparse
 from ctparse.eligibility.criteria import criteria_lines
-from ctparse.formats.ctgov import from_ctgov
+from ctparse.formats.registry import month_end
 from ctparse.pages.markdown import unescape
-from ctparse.pages.trial.render import render
-from ctparse.pages.trial.vocabulary import SECTIONS
+from support.pages import page_with_raw_criteria
 from support.paths import corpus_files
 
-ELIGIBILITY_HELPER = dict(SECTIONS)["Eligibility Criteria"]
 HEADER = re.compile(r"(?i)criteria|eligib|inclusion|exclusion")
 
 
@@ -33,21 +30,8 @@ def prose(text: str | None) -> str | None:
     return "\n".join(lines) or None
 
 
-def page_with_raw_criteria(record: dict[str, Any], layout: str) -> str:
-    """The rendered page, its criteria replaced by the record's criteria lines verbatim."""
-    trial = from_ctgov(record)
-    bare = attrs.evolve(
-        trial,
-        eligibility=attrs.evolve(trial.eligibility, inclusion=(), exclusion=(), other=()),
-    )
-    text = render(bare, layout)  # type: ignore[arg-type]
-    raw = criteria_lines(
-        record["protocolSection"]["eligibilityModule"].get("eligibilityCriteria", "")
-    )
-    gap = "\n\n" if layout == "labelled" else "\n"
-    block = gap.join(raw)
-    head, tail = text.split(ELIGIBILITY_HELPER + "\n", 1)
-    return head + ELIGIBILITY_HELPER + "\n" + (block + gap if block else "") + tail.lstrip("\n")
+def page_date(date: str | None) -> str | None:
+    return month_end(date) if date is not None and len(date) == 7 else date
 
 
 def flat(criteria: tuple[ctparse.Criterion, ...]) -> list[str]:
@@ -82,8 +66,9 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
     assert list(trial.phases) == design.get("phases", [])
     assert trial.enrollment == design.get("enrollmentInfo", {}).get("count")
     assert trial.study_type == design["studyType"]
-    assert trial.start_date == status.get("startDateStruct", {}).get("date")
-    assert trial.completion_date == status.get("completionDateStruct", {}).get("date")
+    # A month-only registry date is printed as the month's last day, as the site does.
+    assert trial.start_date == page_date(status.get("startDateStruct", {}).get("date"))
+    assert trial.completion_date == page_date(status.get("completionDateStruct", {}).get("date"))
     description = p.get("descriptionModule", {})
     assert trial.brief_summary == prose(description.get("briefSummary"))
     assert trial.detailed_description == prose(description.get("detailedDescription"))
@@ -130,10 +115,15 @@ def test_page_from_record_parses_back_to_the_record(path: Path, layout: str) -> 
         unescape(line.strip())
         for line in criteria_lines(eligibility.get("eligibilityCriteria", ""))
     ]
-    # Each criterion is one line of the record with its list marker taken off ...
+    # Each criterion is one line of the record with its list marker taken off, or a
+    # qualified header that starts one (its group node; a criterion may be glued after it) ...
     unmatched = list(raw)
     for text in texts:
         index = next((k for k, line in enumerate(unmatched) if line.endswith(text)), None)
+        if index is None and HEADER.search(text):
+            index = next(k for k, line in enumerate(unmatched) if line.startswith(text))
+            unmatched[index] = unmatched[index][len(text) :].strip()
+            continue
         assert index is not None, f"criterion not on the page: {text!r}"
         del unmatched[index]
     # ... and the lines left over are the headers it consumed.

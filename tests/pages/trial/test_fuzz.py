@@ -43,7 +43,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ctparse
-from ctparse.eligibility.criteria import criteria_lines
 from ctparse.formats.ctgov import from_ctgov
 from ctparse.pages.trial.render import render
 from ctparse.pages.trial.vocabulary import (
@@ -57,13 +56,15 @@ from ctparse.pages.trial.vocabulary import (
     VIEW_FULL_RESULTS,
     WHO_MASKED_WORDS,
 )
+from support.golden import pages as golden_pages
+from support.pages import page_with_raw_criteria
 from support.paths import FIXTURES, SHARED, corpus_files
 
 # ------------------------------------------------------------------ the pages to mutate
 
 
 def _page_files() -> list[Path]:
-    files = sorted((SHARED / "pages").glob("*.txt")) + sorted(FIXTURES.glob("*/*.txt"))
+    files = sorted((SHARED / "pages").glob("*.txt")) + golden_pages()
     return [path for path in files if not path.name.endswith("_results.txt")]
 
 
@@ -74,7 +75,6 @@ def _records() -> list[Path]:
 PAGE_FILES = _page_files()
 SEED = FIXTURES / "valid" / "NCT05001971.txt"  # the same page as ../shared/pages/
 RECORDS = _records()
-ELIGIBILITY_HELPER = dict(SECTIONS)["Eligibility Criteria"]
 
 
 @functools.cache
@@ -82,16 +82,9 @@ def rendered(index: int, layout: str, raw_criteria: bool) -> str:
     """The page of corpus record ``index``; with ``raw_criteria`` its criteria lines are
     the record's markdown lines verbatim, as a real page prints them."""
     record = json.loads(RECORDS[index].read_text(encoding="utf-8"))
-    trial = from_ctgov(record)
     if not raw_criteria:
-        return render(trial, layout)  # type: ignore[arg-type]
-    empty = attrs.evolve(trial.eligibility, inclusion=(), exclusion=(), other=())
-    text = render(attrs.evolve(trial, eligibility=empty), layout)  # type: ignore[arg-type]
-    markdown = record["protocolSection"]["eligibilityModule"].get("eligibilityCriteria", "")
-    gap = "\n\n" if layout == "labelled" else "\n"
-    block = gap.join(criteria_lines(markdown))
-    head, tail = text.split(ELIGIBILITY_HELPER + "\n", 1)
-    return head + ELIGIBILITY_HELPER + "\n" + (block + gap if block else "") + tail.lstrip("\n")
+        return render(from_ctgov(record), layout)  # type: ignore[arg-type]
+    return page_with_raw_criteria(record, layout)
 
 
 @functools.cache

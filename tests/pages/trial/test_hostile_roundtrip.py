@@ -66,6 +66,7 @@ from ctparse.pages.markdown import escape, unescape
 from ctparse.pages.trial import vocabulary as page
 from ctparse.pages.trial.render import Layout, render, section_lines
 from ctparse.pages.trial.values import COMMA_COUNTRIES as _COMMA_COUNTRIES
+from support.pages import interventions_determined
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -473,18 +474,6 @@ def groups(draw: st.DrawFn) -> tuple[tuple[Arm, ...], tuple[Intervention, ...]]:
             Arm(label=label, type=kind, description=description, interventions=tuple(listed))
         )
     return tuple(arms), tuple(interventions)
-
-
-def interventions_determined(trial: Trial, layout: Layout) -> bool:
-    """Can a reader tell where each intervention starts?"""
-    if layout == "labelled":
-        # The name is the line before its ``Intervention Type`` line.
-        return all(item.type is not None for item in trial.interventions)
-    # Bare: plain lines, so only name / one-line-description pairs can be told apart.
-    return all(
-        item.description is not None and "\n" not in item.description
-        for item in trial.interventions
-    )
 
 
 LIST_ITEM = re.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")

@@ -224,3 +224,12 @@ def test_parse_refuses_bytes() -> None:
 
 def test_version() -> None:
     assert ctparse.__version__.count(".") >= 1
+
+
+def test_an_empty_state_between_commas_is_no_state() -> None:
+    text = SEED_PAGE.read_text(encoding="utf-8").replace(
+        "Changsha, Hunan, China", "Changsha, , China"
+    )
+    (site,) = ctparse.parse(text).locations
+    assert (site.city, site.state, site.country) == ("Changsha", None, "China")
+    assert ctparse.parse(ctparse.render(ctparse.parse(text))).locations == (site,)

@@ -42,6 +42,7 @@ from ctparse.model import (
 )
 from ctparse.pages.trial.render import Layout, render, section_lines
 from ctparse.pages.trial.vocabulary import RESULTS_AVAILABLE, SECTIONS
+from support.pages import interventions_determined
 from support.paths import SEED_EXPECTED, SEED_PAGE, corpus_files
 
 HELPER = dict(SECTIONS)
@@ -244,18 +245,6 @@ def test_multi_line_descriptions_print_one_line_each() -> None:
 # page cannot carry is normalised away below, each with its reason.
 
 
-def interventions_determined(trial: Trial, layout: Layout) -> bool:
-    """Can a reader tell where each intervention starts?"""
-    if layout == "labelled":
-        # The name is the line before its "Intervention Type" line.
-        return all(item.type is not None for item in trial.interventions)
-    # Bare: plain lines, so only strict name / one-line-description pairs can be told apart.
-    return all(
-        item.description is not None and "\n" not in item.description
-        for item in trial.interventions
-    )
-
-
 def arms_determined(trial: Trial, layout: Layout) -> bool:
     """Can a reader tell where each arm starts?"""
     known = {item.name for item in trial.interventions}
@@ -348,3 +337,10 @@ def test_page_parses_back_to_the_trial(path: Path, layout: Layout) -> None:
     assert section_lines(parsed, "Interventions", layout) == section_lines(
         trial, "Interventions", layout
     )
+
+
+@pytest.mark.parametrize("layout", ["fancy", "Labelled", ""])
+def test_an_unknown_layout_is_refused(layout: str) -> None:
+    trial = ctparse.parse(SEED_PAGE.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match=f"unknown layout '{layout}': expected one of 'bare'"):
+        ctparse.render(trial, layout)  # type: ignore[arg-type]

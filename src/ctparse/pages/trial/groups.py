@@ -5,6 +5,10 @@ from a description. A line grammar cannot decide; these functions do, by reading
 sections against each other: an arm lists each of its interventions as the name followed by
 that intervention's description, exactly as the Interventions section prints them. The
 labelled layout's ``Group Type`` / ``Intervention Type`` lines settle most cases outright.
+
+One module, over 400 lines, on purpose: the arm reader, the readings it scores and the
+scores themselves are one algorithm, tuned together on the registry records; split apart,
+a score would sit far from the reading it weighs.
 """
 
 from __future__ import annotations

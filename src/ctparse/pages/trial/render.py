@@ -17,7 +17,7 @@ No line ends the text: the example page has no final newline.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 from ctparse.eligibility.criteria import format_criteria
 from ctparse.formats.ctgov import age_text
@@ -26,17 +26,21 @@ from ctparse.pages.markdown import escape
 from ctparse.pages.trial import vocabulary as page
 from ctparse.pages.trial.vocabulary import LINE_PREFIXES as PREFIX
 
-__all__ = ["Layout", "render", "section_lines"]
+__all__ = ["LAYOUTS", "Layout", "render", "section_lines"]
 
 Layout = Literal["bare", "labelled"]
+LAYOUTS: tuple[str, ...] = get_args(Layout)
 
 # A section's content lines; ``None`` leaves the section (heading and helper) out.
 _Body = Callable[[Trial, bool], list[str] | None]
 
 
 def render(trial: Trial, layout: Layout = "bare") -> str:
-    """The page text of ``trial`` in the given layout."""
-    labelled = layout == "labelled"
+    """The page text of ``trial`` in the given layout (``"bare"`` or ``"labelled"``).
+
+    Raises ``ValueError`` for any other layout: a typo must not silently give the bare one.
+    """
+    labelled = _labelled(layout)
     lines = _header(trial)
     for heading, helper in page.SECTIONS:
         body = _BODIES[heading](trial, labelled)
@@ -48,7 +52,15 @@ def render(trial: Trial, layout: Layout = "bare") -> str:
 
 def section_lines(trial: Trial, heading: str, layout: Layout = "bare") -> list[str] | None:
     """The content lines one section gets (``None`` when it is left out)."""
-    return _BODIES[heading](trial, layout == "labelled")
+    return _BODIES[heading](trial, _labelled(layout))
+
+
+def _labelled(layout: str) -> bool:
+    if layout not in LAYOUTS:
+        raise ValueError(
+            f"unknown layout {layout!r}: expected one of {', '.join(map(repr, LAYOUTS))}"
+        )
+    return layout == "labelled"
 
 
 def _header(trial: Trial) -> list[str]:

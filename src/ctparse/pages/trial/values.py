@@ -68,8 +68,9 @@ def read_location(facility: str, place: str | None) -> Location:
         return Location(facility=facility, country=parts[0] or None)
     if len(parts) == 2:
         return Location(facility=facility, city=parts[0], country=parts[1])
+    # ``City, , Country``: the page printed an empty state; no state, not an empty one.
     return Location(
-        facility=facility, city=", ".join(parts[:-2]), state=parts[-2], country=parts[-1]
+        facility=facility, city=", ".join(parts[:-2]), state=parts[-2] or None, country=parts[-1]
     )
 
 
