@@ -49,7 +49,7 @@ def outputs() -> Iterator[tuple[str, str]]:
             yield f"{path.stem} {layout} damaged", ctparse.to_json(ctparse.parse(bad, lenient=True))
     for path in sorted(FIXTURES.rglob("*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        yield str(path.relative_to(ROOT)), ctparse.to_json(ctparse.parse(text, lenient=True))
+        yield str(path.relative_to(FIXTURES.parent)), ctparse.to_json(ctparse.parse(text, lenient=True))
 
 
 def main() -> None:
