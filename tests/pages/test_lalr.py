@@ -149,3 +149,30 @@ def test_the_lean_parser_takes_only_what_it_can_run() -> None:
         lalr.LeanParser(Lark(GRAMMAR, parser="lalr", lexer="basic"))
     with pytest.raises(ValueError, match="contextual lexer"):
         lalr.LeanParser(Lark(GRAMMAR, parser="earley"))
+
+
+# Headings that only some states take: within Part A, a second Part A line is free text.
+HEADINGS_GRAMMAR = r"""
+start: a_part? b_part?
+a_part: H_A (NAME | TEXT)*
+b_part: H_B NAME*
+H_A.3: /Part A\n/
+H_B.3: /Part B\n/
+NAME.2: /[a-z]+\n/
+TEXT: /[^\n]+\n/
+"""
+
+
+def test_a_heading_a_state_does_not_take_is_lexed_as_lark_would() -> None:
+    built = Lark(HEADINGS_GRAMMAR, parser="lalr", lexer="contextual")
+    lean = lalr.LeanParser(built)
+    text = "Part A\nx\nPart A\nPart B\ny\n"
+    tree = lean.parse(text)
+    assert tree == built.parse(text)
+    a_part, b_part = tree.children
+    assert [(t.type, str(t)) for t in a_part.children] == [
+        ("H_A", "Part A\n"),
+        ("NAME", "x\n"),
+        ("TEXT", "Part A\n"),
+    ]
+    assert [t.type for t in b_part.children] == ["H_B", "NAME"]
