@@ -17,7 +17,9 @@ INPUTS = FIXTURES / "diagnostics"
 # Not caused by a page as such; README says so below the table.
 NO_INPUT = {DiagnosticCode.UNRECOVERABLE, DiagnosticCode.INTERNAL_ERROR}
 # Codes whose readers are still being built; their rows come with them.
-LATER = {"trial_page", "unknown_section", "cut_character"}
+LATER = {"cut_character"}
+# Codes met by the results reader; the others by the trial reader.
+RESULTS_CODES = {"trial_page", "unknown_section"}
 
 
 def table_rows() -> list[tuple[str, str]]:
@@ -36,7 +38,7 @@ def pattern(message: str) -> re.Pattern[str]:
 def problems_of(code: str, folder: Path) -> list[tuple[str, str]]:
     """(code, message) of every problem found in the code's input, lenient or raised."""
     path = INPUTS / f"{code}.txt"
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"kind": "results" if code in RESULTS_CODES else "trial"}
     if code == "too_large":
         options["max_bytes"] = 1000  # the input is a whole page, over a thousand bytes
     if code == "unreadable":

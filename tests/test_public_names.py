@@ -12,10 +12,15 @@ import pytest
 import ctparse
 
 
+def test_every_public_name_has_a_source() -> None:
+    assert set(ctparse._SOURCE_OF) == set(ctparse.__all__) - {"__version__"}
+
+
 @pytest.mark.parametrize("name", sorted(set(ctparse.__all__) - {"__version__"}))
 def test_every_public_name_is_its_module_s_object(name: str) -> None:
-    module = importlib.import_module(ctparse._MODULE_OF[name])
-    expected = module if name == "tables" else getattr(module, name)
+    module_name, attribute = ctparse._SOURCE_OF[name]
+    module = importlib.import_module(module_name)
+    expected = getattr(module, attribute) if attribute else module
     assert getattr(ctparse, name) is expected
     assert name in dir(ctparse)
 

@@ -1,9 +1,14 @@
-"""ctparse: read scraped ClinicalTrials.gov trial pages into typed, frozen attrs objects.
+"""ctparse: read scraped ClinicalTrials.gov pages into typed, frozen attrs objects.
+
+Two page kinds: the trial page (``Trial``) and the results page (``Results``, ``Trial
+Outcomes & Findings for ...``).
 
 >>> import ctparse
 >>> trial = ctparse.parse(text)            # strict: raises ctparse.ParseError
 >>> trial = ctparse.parse(text, lenient=True)  # never raises; see trial.diagnostics
->>> ctparse.to_json(trial)
+>>> results = ctparse.parse_results(text, lenient=True)
+>>> record = ctparse.parse_page(text)      # either kind, decided from the text
+>>> ctparse.to_json(record)
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ if TYPE_CHECKING:
     from ctparse import tables
     from ctparse.batch.inputs import parse_file
     from ctparse.errors import ParseError, RecordError
-    from ctparse.formats.ctgov import from_ctgov, to_ctgov
-    from ctparse.formats.json import from_dict, from_json, to_dict, to_json
+    from ctparse.formats.ctgov import from_ctgov
+    from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
+    from ctparse.formats.json import from_json, to_dict, to_json
+    from ctparse.formats.json import record_from_dict as from_dict
     from ctparse.model import (
         Age,
         AgencyClass,
@@ -26,11 +33,17 @@ if TYPE_CHECKING:
         Allocation,
         Arm,
         ArmGroupType,
+        Baseline,
+        BaselineCell,
+        BaselineGroup,
+        BaselineMeasure,
         Criterion,
         Design,
         Diagnostic,
         DiagnosticCode,
         Eligibility,
+        FlowGroup,
+        FlowPeriod,
         Identifier,
         IdentifierType,
         Intervention,
@@ -39,21 +52,31 @@ if TYPE_CHECKING:
         Investigator,
         Location,
         Masking,
+        Milestone,
         ObservationalModel,
         OfficialRole,
+        ParticipantFlow,
         Phase,
+        PrimaryOutcome,
         PrimaryPurpose,
         RelatedTrial,
+        Results,
+        ResultsSection,
+        ResultsTable,
         Sex,
         Sponsor,
         Status,
         StudyType,
+        TableColumn,
+        TableRow,
         TimePerspective,
         Trial,
         WhoMasked,
+        Withdrawal,
     )
+    from ctparse.pages.dispatch import parse_page, render
+    from ctparse.pages.results.reader import parse_results
     from ctparse.pages.trial.reader import parse
-    from ctparse.pages.trial.render import render
 
 __version__ = "0.1.0"
 
@@ -64,11 +87,17 @@ __all__ = [
     "Allocation",
     "Arm",
     "ArmGroupType",
+    "Baseline",
+    "BaselineCell",
+    "BaselineGroup",
+    "BaselineMeasure",
     "Criterion",
     "Design",
     "Diagnostic",
     "DiagnosticCode",
     "Eligibility",
+    "FlowGroup",
+    "FlowPeriod",
     "Identifier",
     "IdentifierType",
     "Intervention",
@@ -77,87 +106,117 @@ __all__ = [
     "Investigator",
     "Location",
     "Masking",
+    "Milestone",
     "ObservationalModel",
     "OfficialRole",
     "ParseError",
+    "ParticipantFlow",
     "Phase",
+    "PrimaryOutcome",
     "PrimaryPurpose",
     "RecordError",
     "RelatedTrial",
+    "Results",
+    "ResultsSection",
+    "ResultsTable",
     "Sex",
     "Sponsor",
     "Status",
     "StudyType",
+    "TableColumn",
+    "TableRow",
     "TimePerspective",
     "Trial",
     "WhoMasked",
+    "Withdrawal",
     "__version__",
     "from_ctgov",
     "from_dict",
     "from_json",
     "parse",
     "parse_file",
+    "parse_page",
+    "parse_results",
     "render",
+    "results_from_ctgov",
     "tables",
     "to_ctgov",
     "to_dict",
     "to_json",
 ]
 
-# Where each public name lives; ``tables`` is a module.
-_MODULE_OF = {
-    "tables": "ctparse.tables",
-    "parse_file": "ctparse.batch.inputs",
-    "ParseError": "ctparse.errors",
-    "RecordError": "ctparse.errors",
-    "from_ctgov": "ctparse.formats.ctgov",
-    "to_ctgov": "ctparse.formats.ctgov",
-    "from_dict": "ctparse.formats.json",
-    "from_json": "ctparse.formats.json",
-    "to_dict": "ctparse.formats.json",
-    "to_json": "ctparse.formats.json",
-    "parse": "ctparse.pages.trial.reader",
-    "render": "ctparse.pages.trial.render",
-    "Age": "ctparse.model",
-    "AgencyClass": "ctparse.model",
-    "AgeUnit": "ctparse.model",
-    "Allocation": "ctparse.model",
-    "Arm": "ctparse.model",
-    "ArmGroupType": "ctparse.model",
-    "Criterion": "ctparse.model",
-    "Design": "ctparse.model",
-    "Diagnostic": "ctparse.model",
-    "DiagnosticCode": "ctparse.model",
-    "Eligibility": "ctparse.model",
-    "Identifier": "ctparse.model",
-    "IdentifierType": "ctparse.model",
-    "Intervention": "ctparse.model",
-    "InterventionModel": "ctparse.model",
-    "InterventionType": "ctparse.model",
-    "Investigator": "ctparse.model",
-    "Location": "ctparse.model",
-    "Masking": "ctparse.model",
-    "ObservationalModel": "ctparse.model",
-    "OfficialRole": "ctparse.model",
-    "Phase": "ctparse.model",
-    "PrimaryPurpose": "ctparse.model",
-    "RelatedTrial": "ctparse.model",
-    "Sex": "ctparse.model",
-    "Sponsor": "ctparse.model",
-    "Status": "ctparse.model",
-    "StudyType": "ctparse.model",
-    "TimePerspective": "ctparse.model",
-    "Trial": "ctparse.model",
-    "WhoMasked": "ctparse.model",
+# Where each public name lives: (module, name in it); ``tables`` is the module itself.
+_SOURCE_OF = {
+    "tables": ("ctparse.tables", ""),
+    "parse_file": ("ctparse.batch.inputs", "parse_file"),
+    "ParseError": ("ctparse.errors", "ParseError"),
+    "RecordError": ("ctparse.errors", "RecordError"),
+    "from_ctgov": ("ctparse.formats.ctgov", "from_ctgov"),
+    "results_from_ctgov": ("ctparse.formats.ctgov_results", "results_from_ctgov"),
+    "to_ctgov": ("ctparse.formats.ctgov_results", "to_ctgov"),
+    "from_json": ("ctparse.formats.json", "from_json"),
+    "to_dict": ("ctparse.formats.json", "to_dict"),
+    "to_json": ("ctparse.formats.json", "to_json"),
+    "from_dict": ("ctparse.formats.json", "record_from_dict"),
+    "Age": ("ctparse.model", "Age"),
+    "AgencyClass": ("ctparse.model", "AgencyClass"),
+    "AgeUnit": ("ctparse.model", "AgeUnit"),
+    "Allocation": ("ctparse.model", "Allocation"),
+    "Arm": ("ctparse.model", "Arm"),
+    "ArmGroupType": ("ctparse.model", "ArmGroupType"),
+    "Baseline": ("ctparse.model", "Baseline"),
+    "BaselineCell": ("ctparse.model", "BaselineCell"),
+    "BaselineGroup": ("ctparse.model", "BaselineGroup"),
+    "BaselineMeasure": ("ctparse.model", "BaselineMeasure"),
+    "Criterion": ("ctparse.model", "Criterion"),
+    "Design": ("ctparse.model", "Design"),
+    "Diagnostic": ("ctparse.model", "Diagnostic"),
+    "DiagnosticCode": ("ctparse.model", "DiagnosticCode"),
+    "Eligibility": ("ctparse.model", "Eligibility"),
+    "FlowGroup": ("ctparse.model", "FlowGroup"),
+    "FlowPeriod": ("ctparse.model", "FlowPeriod"),
+    "Identifier": ("ctparse.model", "Identifier"),
+    "IdentifierType": ("ctparse.model", "IdentifierType"),
+    "Intervention": ("ctparse.model", "Intervention"),
+    "InterventionModel": ("ctparse.model", "InterventionModel"),
+    "InterventionType": ("ctparse.model", "InterventionType"),
+    "Investigator": ("ctparse.model", "Investigator"),
+    "Location": ("ctparse.model", "Location"),
+    "Masking": ("ctparse.model", "Masking"),
+    "Milestone": ("ctparse.model", "Milestone"),
+    "ObservationalModel": ("ctparse.model", "ObservationalModel"),
+    "OfficialRole": ("ctparse.model", "OfficialRole"),
+    "ParticipantFlow": ("ctparse.model", "ParticipantFlow"),
+    "Phase": ("ctparse.model", "Phase"),
+    "PrimaryOutcome": ("ctparse.model", "PrimaryOutcome"),
+    "PrimaryPurpose": ("ctparse.model", "PrimaryPurpose"),
+    "RelatedTrial": ("ctparse.model", "RelatedTrial"),
+    "Results": ("ctparse.model", "Results"),
+    "ResultsSection": ("ctparse.model", "ResultsSection"),
+    "ResultsTable": ("ctparse.model", "ResultsTable"),
+    "Sex": ("ctparse.model", "Sex"),
+    "Sponsor": ("ctparse.model", "Sponsor"),
+    "Status": ("ctparse.model", "Status"),
+    "StudyType": ("ctparse.model", "StudyType"),
+    "TableColumn": ("ctparse.model", "TableColumn"),
+    "TableRow": ("ctparse.model", "TableRow"),
+    "TimePerspective": ("ctparse.model", "TimePerspective"),
+    "Trial": ("ctparse.model", "Trial"),
+    "WhoMasked": ("ctparse.model", "WhoMasked"),
+    "Withdrawal": ("ctparse.model", "Withdrawal"),
+    "parse_page": ("ctparse.pages.dispatch", "parse_page"),
+    "render": ("ctparse.pages.dispatch", "render"),
+    "parse_results": ("ctparse.pages.results.reader", "parse_results"),
+    "parse": ("ctparse.pages.trial.reader", "parse"),
 }
 
 
 def __getattr__(name: str) -> object:
-    module = _MODULE_OF.get(name)
-    if module is None:
+    source = _SOURCE_OF.get(name)
+    if source is None:
         raise AttributeError(f"module 'ctparse' has no attribute {name!r}")
-    imported = importlib.import_module(module)
-    value = imported if name == "tables" else getattr(imported, name)
+    module = importlib.import_module(source[0])
+    value = getattr(module, source[1]) if source[1] else module
     globals()[name] = value
     return value
 

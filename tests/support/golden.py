@@ -26,6 +26,11 @@ def pages() -> list[Path]:
     return sorted(page for folder in GOLDEN_FOLDERS for page in (FIXTURES / folder).glob("*.txt"))
 
 
+def results_pages() -> list[Path]:
+    """Results-page goldens (``fixtures/results/``), read with ``parse_results``."""
+    return sorted((FIXTURES / "results").glob("*.txt"))
+
+
 def expected_of(page: Path) -> tuple[dict[str, object], str | None]:
     expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     error = page.with_suffix(".error")
@@ -34,17 +39,18 @@ def expected_of(page: Path) -> tuple[dict[str, object], str | None]:
 
 def write(page: Path) -> None:
     text = page.read_bytes().decode("utf-8-sig")
-    trial = ctparse.parse(text, lenient=True)
-    page.with_suffix(".json").write_text(ctparse.to_json(trial) + "\n", encoding="utf-8")
+    read = ctparse.parse_results if page.parent.name == "results" else ctparse.parse
+    record = read(text, lenient=True)
+    page.with_suffix(".json").write_text(ctparse.to_json(record) + "\n", encoding="utf-8")
     try:
-        ctparse.parse(text)
+        read(text)
     except ctparse.ParseError as error:
         page.with_suffix(".error").write_text(str(error) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
     only_missing = "--all" not in sys.argv
-    for page in pages():
+    for page in pages() + results_pages():
         if only_missing and page.with_suffix(".json").exists():
             continue
         write(page)

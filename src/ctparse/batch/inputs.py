@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Literal, overload
 
 from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.errors import ParseError
-from ctparse.model import Trial
+from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
+from ctparse.pages.dispatch import parse_page
+from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
 
 __all__ = ["parse_file", "read_page"]
@@ -61,13 +64,49 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["trial"] = ...,
+) -> Trial: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["results"],
+) -> Results: ...
+@overload
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = ...,
+    max_bytes: int = ...,
+    allow_special: bool = ...,
+    kind: Literal["auto"],
+) -> Trial | Results: ...
 def parse_file(
     path: str | os.PathLike[str],
     *,
     lenient: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
     allow_special: bool = False,
-) -> Trial:
-    """``parse`` the page stored at ``path`` (plain or gzip-compressed), read by ``read_page``."""
+    kind: Literal["trial", "results", "auto"] = "trial",
+) -> Trial | Results:
+    """Read the page stored at ``path`` (plain or gzip-compressed), read by ``read_page``.
+
+    ``kind`` says how: ``trial`` (the default, as before: ``parse``, which refuses a results
+    page), ``results`` (``parse_results``) or ``auto`` (``parse_page``: the text decides).
+    """
     text = read_page(path, max_bytes=max_bytes, allow_special=allow_special)
+    if kind == "results":
+        return parse_results(text, lenient=lenient)
+    if kind == "auto":
+        return parse_page(text, lenient=lenient)
     return parse(text, lenient=lenient)

@@ -1,5 +1,8 @@
 """One converter for JSON both ways: ``to_dict`` / ``from_dict`` / ``to_json`` / ``from_json``.
 
+``to_dict`` and ``to_json`` take either page kind (``Trial`` or ``Results``); ``from_dict``
+reads a Trial, ``record_from_dict`` (``ctparse.from_dict``) either kind.
+
 ``from_dict`` checks the data against the model and coerces nothing: a wrong type, a bad enum
 value or an unknown key raises ``ctparse.RecordError`` naming the key path. Criteria trees of
 any depth are written and read (no recursion along the tree).
@@ -10,16 +13,21 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ctparse.formats import deepjson
 from ctparse.formats.structure import structure
-from ctparse.model import Criterion, Trial
+from ctparse.model import Criterion, Results, Trial
 
 if TYPE_CHECKING:
     from cattrs import Converter
 
-__all__ = ["from_dict", "from_json", "to_dict", "to_json"]
+__all__ = ["from_dict", "from_json", "kind_of", "record_from_dict", "to_dict", "to_json"]
+
+# Keys only a Results record has; a Trial record has none of them.
+_RESULTS_KEYS = frozenset({"participant_flow", "primary_outcome", "results_posted"})
+# What command output adds beside the record's own keys.
+_RECORD_EXTRAS = ("kind", "source")
 
 
 @functools.cache
@@ -50,9 +58,9 @@ def _criterion_dict(top: Criterion) -> dict[str, Any]:
     return record
 
 
-def to_dict(trial: Trial) -> dict[str, Any]:
-    """A JSON-ready dict with every key of the output contract, in contract order."""
-    result: dict[str, Any] = _converter().unstructure(trial)
+def to_dict(record: Trial | Results) -> dict[str, Any]:
+    """A JSON-ready dict with every key of the record's output contract, in contract order."""
+    result: dict[str, Any] = _converter().unstructure(record)
     return result
 
 
@@ -66,9 +74,38 @@ def from_dict(data: Mapping[str, Any]) -> Trial:
     return trial
 
 
-def to_json(trial: Trial, *, indent: int | None = 2) -> str:
+def kind_of(data: Mapping[str, Any]) -> Literal["trial", "results"]:
+    """The kind of a record dict: its ``kind`` key when it has one (command output), else
+    ``results`` when it has a key only Results records have, else ``trial``."""
+    kind = data.get("kind")
+    if kind in ("trial", "results"):
+        return "trial" if kind == "trial" else "results"
+    return "results" if _RESULTS_KEYS & data.keys() else "trial"
+
+
+def record_from_dict(
+    data: Mapping[str, Any], kind: Literal["trial", "results"] | None = None
+) -> Trial | Results:
+    """The record back from ``to_dict`` output, of either kind (``ctparse.from_dict``).
+
+    ``kind`` says which model to build; without it the dict decides (``kind_of``). The
+    ``kind`` and ``source`` keys of command output are set aside; any other key the model
+    does not have raises ``RecordError``, as ``from_dict`` does.
+    """
+    if not isinstance(data, Mapping):
+        # Not an object at all: refused as the model asked for (Trial by default).
+        wanted: Any = Results if kind == "results" else Trial
+        refused: Trial | Results = structure(data, wanted)
+        return refused
+    model = Results if (kind or kind_of(data)) == "results" else Trial
+    own = {key: value for key, value in data.items() if key not in _RECORD_EXTRAS}
+    record: Trial | Results = structure(own, model)
+    return record
+
+
+def to_json(record: Trial | Results, *, indent: int | None = 2) -> str:
     """``to_dict`` as a JSON string (UTF-8 safe: non-ASCII is kept as is)."""
-    return deepjson.dumps(to_dict(trial), indent=indent)
+    return deepjson.dumps(to_dict(record), indent=indent)
 
 
 def from_json(text: str) -> Trial:

@@ -16,10 +16,17 @@ from typing import Any
 
 import attrs
 
-from ctparse.model import Trial
+from ctparse.model import Results, Trial
 from ctparse.model.types import json_type, scalar_type
 
-__all__ = ["DIALECT", "error_schema", "record_schema", "source_schema"]
+__all__ = [
+    "DIALECT",
+    "error_schema",
+    "page_record_schema",
+    "record_schema",
+    "results_record_schema",
+    "source_schema",
+]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -62,6 +69,48 @@ def record_schema() -> dict[str, Any]:
         "title": "ctparse record",
         **schema,
         "$defs": dict(sorted(builder.definitions.items())),
+    }
+
+
+def results_record_schema() -> dict[str, Any]:
+    """One results-page record: every key of ``Results`` (always present), and ``source``."""
+    builder = _Builder()
+    schema = builder.object_schema(Results)
+    schema["properties"] = {"source": {"$ref": "#/$defs/Source"}, **schema["properties"]}
+    builder.definitions["Source"] = source_schema()
+    schema["description"] = (
+        "One results page read by ctparse: every field of the Results model, always present "
+        "(an absent value is null or an empty array), in the model's order. 'source' is in "
+        "every JSON Lines and --format json record; the pretty-printed single record has none."
+    )
+    return {
+        "$schema": DIALECT,
+        "title": "ctparse results record",
+        **schema,
+        "$defs": dict(sorted(builder.definitions.items())),
+    }
+
+
+def page_record_schema() -> dict[str, Any]:
+    """A record of either page kind, told apart by ``kind`` (``trial`` or ``results``):
+    a ``oneOf`` of the trial record and the results record, each with its ``kind``."""
+    options = []
+    definitions: dict[str, Any] = {}
+    for kind, schema in (("trial", record_schema()), ("results", results_record_schema())):
+        schema = dict(schema)
+        schema.pop("$schema")
+        definitions.update(schema.pop("$defs"))
+        schema["properties"] = {"kind": {"const": kind}, **schema["properties"]}
+        options.append(schema)
+    return {
+        "$schema": DIALECT,
+        "title": "ctparse page record",
+        "description": "One page read by ctparse: a trial page or a results page, as 'kind' "
+        "says.",
+        "type": "object",
+        "required": ["kind"],
+        "oneOf": options,
+        "$defs": dict(sorted(definitions.items())),
     }
 
 

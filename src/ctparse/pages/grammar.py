@@ -16,9 +16,17 @@ from typing import Any
 import regex
 from lark import Lark, Transformer
 
-__all__ = ["alternation", "build_parser", "grammar_source", "grammar_text"]
+__all__ = [
+    "alternation",
+    "build_parser",
+    "grammar_source",
+    "grammar_text",
+    "imported",
+    "with_imports",
+]
 
 _PLACEHOLDER = regex.compile(r"<<(\w+)>>")
+_IMPORT = regex.compile(r"^%import (\w+)", regex.MULTILINE)
 # What a regex gives a meaning to outside a character class; the words hold nothing else.
 _SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()/]")
 # Where the grammars are: inside the installed package (the wheel puts them at
@@ -38,11 +46,19 @@ def alternation(words: Iterable[str]) -> str:
 
 def grammar_source(name: str) -> str:
     """The text of ``grammars/NAME`` as written, placeholders and all."""
-    return (_folder() / name).read_text(encoding="utf-8")
+    folder = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+    return (folder / name).read_text(encoding="utf-8")
 
 
-def _folder() -> Path:
-    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+def imported(name: str) -> list[str]:
+    """The grammar files ``grammars/NAME`` pulls in with ``%import`` (``common.lark``)."""
+    return list(dict.fromkeys(f"{module}.lark" for module in _IMPORT.findall(grammar_source(name))))
+
+
+def with_imports(name: str) -> str:
+    """``grammars/NAME`` as written, followed by every grammar it imports: all the words
+    and placeholders its parser is built from."""
+    return "\n".join([grammar_source(name), *(grammar_source(other) for other in imported(name))])
 
 
 def grammar_text(name: str, words: Mapping[str, Iterable[str]]) -> str:
@@ -63,14 +79,14 @@ class _Importer:
     """A Lark import loader that reads sibling grammars and fills their placeholders.
 
     Lark keys its on-disk cache on the options' text and the main grammar only; the
-    loader's text therefore names a digest of every grammar it can import, so that editing
-    an imported grammar can never leave a stale parser in the cache.
+    loader's text therefore names a digest of every grammar the main one imports, so that
+    editing an imported grammar can never leave a stale parser in the cache.
     """
 
-    def __init__(self, words: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, words: Mapping[str, Iterable[str]], names: Iterable[str]) -> None:
         self.words = words
         digest = hashlib.sha256()
-        for name in sorted(_grammar_names()):
+        for name in sorted(names):
             digest.update(name.encode() + b"\0" + _fill(grammar_source(name), words).encode())
         self.digest = digest.hexdigest()[:16]
 
@@ -80,10 +96,6 @@ class _Importer:
 
     def __repr__(self) -> str:
         return f"ctparse-grammars-{self.digest}"
-
-
-def _grammar_names() -> list[str]:
-    return [entry.name for entry in _folder().iterdir() if entry.name.endswith(".lark")]
 
 
 def build_parser(
@@ -98,7 +110,7 @@ def build_parser(
         transformer=transformer,
         propagate_positions=False,
         maybe_placeholders=False,
-        import_paths=[_Importer(words)],
+        import_paths=[_Importer(words, imported(name))],
         # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
         # starts in milliseconds instead of redoing it.
         cache=True,

@@ -65,8 +65,9 @@ _FILLERS = (
 
 
 def grammar_text() -> str:
-    """The trial page grammar as Lark reads it, its word lists filled in."""
-    return grammar.grammar_text(GRAMMAR_FILE, GRAMMAR_WORDS)
+    """The trial page grammar and the grammars it imports as Lark reads them, their word
+    lists filled in: every terminal the trial page's parser has."""
+    return grammar._fill(grammar.with_imports(GRAMMAR_FILE), GRAMMAR_WORDS)
 
 
 @functools.cache
@@ -228,7 +229,7 @@ def _results_page(text: str, problems: list[Problem]) -> Trial:
             1,
             DiagnosticCode.RESULTS_PAGE,
             "this is a results page ('Trial Outcomes & Findings for ...'), not a trial page: "
-            "expected the trial's title, then 'NCT ID:'",
+            "read it with parse_results() or parse_page()",
         )
     )
     header: dict[str, object] = {"has_results": True}

@@ -1,0 +1,1 @@
+"""The results page kind (``Trial Outcomes & Findings for ...``)."""
