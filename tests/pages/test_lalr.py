@@ -63,8 +63,8 @@ def test_errors_carry_an_interactive_parser() -> None:
 
 def test_the_lark_version_is_in_the_tested_range() -> None:
     major, minor = (int(part) for part in lark.__version__.split(".")[:2])
-    if not (1, 2) <= (major, minor) < (2, 0):
-        pytest.fail(f"lark {lark.__version__} is outside the tested range >=1.2,<2")
+    if (major, minor) != (1, 3):
+        pytest.fail(f"lark {lark.__version__} is outside the tested range >=1.3,<1.4")
 
 
 # The lean parser: a grammar with a transformer built in, headings of high priority, a
