@@ -14,7 +14,6 @@ import functools
 from typing import cast
 
 from attrs import evolve
-from lark import Lark
 
 from ctparse.model import DiagnosticCode, Phase, Results, Status
 from ctparse.pages import grammar, lalr
@@ -65,8 +64,8 @@ _FILLERS = (
 
 
 @functools.cache
-def _parser() -> Lark:
-    return grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer())
+def _parser() -> lalr.LeanParser:
+    return lalr.LeanParser(grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer()))
 
 
 def parse_results(text: str, *, lenient: bool = False) -> Results:
