@@ -131,6 +131,34 @@ def dump(scale: float) -> str:
     return "".join(SMALL_PAGE.replace("NCT01234567", f"NCT{i:08d}") for i in range(n))
 
 
+def cue_words(scale: float) -> str:
+    """1 MB of ``ECOG `` for ``ctparse.constraints``: a cue at every word, no threshold (a
+    digit at the end, so that the text is searched)."""
+    return "ECOG " * int(200_000 * scale) + "1"
+
+
+def thresholds(scale: float) -> str:
+    """1 MB of thresholds sharing measures, each one a grammar parse."""
+    return "AST/ALT ≤ 2.5 x ULN, " * int(50_000 * scale)
+
+
+def open_chain(scale: float) -> str:
+    """A measure list that never reaches a threshold: the longest span at every cue."""
+    return "ANC, WBC and platelets or " * int(40_000 * scale) + "1"
+
+
+def long_number(scale: float) -> str:
+    """One cue, a comparator and a 1 MB number."""
+    return "ANC ≥ " + "1" * int(MB * scale) + " x 10^9/L"
+
+
+def criteria_with_thresholds(scale: float) -> str:
+    """A page whose 20,000 criteria each state three thresholds."""
+    n = int(20_000 * scale)
+    line = "* ANC ≥ 1.5 x 10^9/L, platelets ≥ 100 x 10^9/L, ECOG 0-1\n"
+    return HEAD + section("Eligibility Criteria") + "Inclusion Criteria:\n" + line * n
+
+
 SMALL_PAGE = (
     HEAD
     + section("Basic Information")
@@ -143,7 +171,8 @@ SMALL_PAGE = (
 
 
 # How a case is read: "text" through parse, "file" through parse_file, "dump" split into
-# pages by ctparse.batch.splitter.read_pages and each page parsed.
+# pages by ctparse.batch.splitter.read_pages and each page parsed, "constraints" as the text
+# of one criterion through ctparse.constraints (strict and lenient are then the same).
 Case = tuple[str, Callable[[float], str], str]
 
 CASES: list[Case] = [
@@ -165,6 +194,11 @@ CASES: list[Case] = [
     ("50 MB one-line file (.gz)", lambda scale: one_line(5 * scale), "file"),
     ("100,000-page dump as one text", dump, "file"),
     ("100,000-page dump, page by page", dump, "dump"),
+    ("criteria: 20,000 with thresholds", criteria_with_thresholds, "text"),
+    ("constraints: 1 MB of cue words", cue_words, "constraints"),
+    ("constraints: 1 MB of thresholds", thresholds, "constraints"),
+    ("constraints: measures, no threshold", open_chain, "constraints"),
+    ("constraints: a 1 MB number", long_number, "constraints"),
 ]
 
 
@@ -184,7 +218,7 @@ def run(case: Case, scale: float, lenient: bool, workdir: Path) -> tuple[Any, st
     name, make, how = case
     text = make(scale)
     path = workdir / ("page.txt.gz" if name.endswith("(.gz)") else "page.txt")
-    if how != "text":
+    if how not in ("text", "constraints"):
         data = text.encode("utf-8")
         path.write_bytes(gzip.compress(data, compresslevel=1) if path.suffix == ".gz" else data)
         del text, data
@@ -192,6 +226,8 @@ def run(case: Case, scale: float, lenient: bool, workdir: Path) -> tuple[Any, st
     try:
         if how == "dump":
             outcome = _dump(path, lenient)
+        elif how == "constraints":
+            outcome = f"{len(ctparse.constraints(text))} constraints"
         else:
             if how == "file":
                 trial = ctparse.parse_file(path, lenient=lenient)

@@ -9,6 +9,8 @@ layouts, repeated up to N pages), then reports:
   to a floor: a bare pass that only splits each page into sections at its heading lines and
   builds nothing; ctparse is reported as a ratio to that floor;
 - import time of ``ctparse`` and time to the first parse, in fresh processes;
+- the cost of extracting constraints from the criteria: ``ctparse.parse`` with and without
+  it, on the median page and on the whole corpus;
 - CLI throughput for ``--jobs 1`` and ``--jobs 2``, JSON encoding and file I/O included;
 - peak memory of the CLI for 10,000 and 100,000 pages (``--skip-memory`` to leave out).
 
@@ -34,6 +36,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "ctgov"
 sys.path.insert(0, str(ROOT / "src"))
 
 import ctparse  # noqa: E402
+from ctparse.eligibility import criteria  # noqa: E402
 from ctparse.formats.ctgov import from_ctgov  # noqa: E402
 from ctparse.pages.trial.render import render  # noqa: E402
 from ctparse.pages.trial.vocabulary import SECTIONS  # noqa: E402
@@ -90,6 +93,52 @@ def parse_throughput(pages: Sequence[str], runs: int) -> None:
         print(
             f"| {name} | {len(pages) / seconds:,.0f} | {megabytes / seconds:.1f} "
             f"| {floor / seconds:.3f} |"
+        )
+
+
+def constraints_cost(pages: Sequence[str], runs: int) -> None:
+    """``ctparse.parse`` with and without constraint extraction (switched off for the
+    measurement by replacing the function the criteria reader calls)."""
+    unique = sorted(set(pages), key=len)
+    median = unique[len(unique) // 2]
+    extract = criteria.constraints
+    repeat = 200
+
+    def median_page() -> None:
+        for _ in range(repeat):
+            ctparse.parse(median)
+
+    def corpus() -> None:
+        for page in unique:
+            ctparse.parse(page)
+
+    def without(action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            criteria.constraints = lambda text: ()  # type: ignore[assignment]
+            try:
+                action()
+            finally:
+                criteria.constraints = extract
+
+        return run
+
+    # This machine's speed swings from one minute to the next: the two are run alternately,
+    # and the best of each is kept.
+    with_median = bare_median = with_corpus = bare_corpus = float("inf")
+    for _ in range(runs):
+        with_median = min(with_median, timed(median_page, 1))
+        bare_median = min(bare_median, timed(without(median_page), 1))
+        with_corpus = min(with_corpus, timed(corpus, 1))
+        bare_corpus = min(bare_corpus, timed(without(corpus), 1))
+    print("| constraints | parse without | parse with | added |")
+    print("|---|---|---|---|")
+    for name, bare, full, count in (
+        (f"median page ({len(median.encode())} B)", bare_median, with_median, repeat),
+        (f"every page ({len(unique)})", bare_corpus, with_corpus, len(unique)),
+    ):
+        print(
+            f"| {name} | {bare / count * 1e3:.3f} ms | {full / count * 1e3:.3f} ms "
+            f"| {(full / bare - 1) * 100:+.1f}% |"
         )
 
 
@@ -155,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     pages = build_corpus(options.pages)
     parse_throughput(pages, options.runs)
+    constraints_cost(pages, options.runs)
     start_up(options.runs)
     if not options.skip_cli:
         cli_throughput(pages, max(1, options.runs // 2))

@@ -109,8 +109,11 @@ def check_record(record: dict[str, Any]) -> None:
 
 
 def check_criterion(criterion: dict[str, Any]) -> None:
-    assert list(criterion) == ["text", "children"]
+    assert list(criterion) == ["text", "children", "constraints"]
     assert isinstance(criterion["text"], str)
+    for constraint in criterion["constraints"]:
+        assert constraint["kind"] in {"performance_status", "measurement", "life_expectancy"}
+        assert next(iter(constraint)) == "kind"
     for child in criterion["children"]:
         check_criterion(child)
 

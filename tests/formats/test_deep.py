@@ -54,7 +54,7 @@ def test_to_dict_and_from_dict(deep: Trial) -> None:
     node: Any = record["eligibility"]["inclusion"][0]
     for _ in range(DEPTH - 1):
         node = node["children"][0]
-    assert node == {"text": "innermost", "children": []}
+    assert node == {"text": "innermost", "children": [], "constraints": []}
     assert len(outline(deep.eligibility.inclusion)) == DEPTH
     same_criteria(ctparse.from_dict(record), deep)
 

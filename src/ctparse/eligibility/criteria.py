@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from ctparse.eligibility.constraints import constraints
 from ctparse.model import Criterion
 from ctparse.pages.markdown import escape, unescape
 
@@ -304,7 +305,7 @@ def _open_ordinal(stack: list[_Open], indent: int, kind: str) -> int:
 def _pop(stack: list[_Open], root: list[Criterion]) -> None:
     """Close the innermost open item: it becomes a ``Criterion`` of its parent."""
     item = stack.pop()
-    done = Criterion(text=item[5], children=tuple(item[6]))
+    done = Criterion(text=item[5], children=tuple(item[6]), constraints=constraints(item[5]))
     (stack[-1][6] if stack else root).append(done)
 
 
@@ -388,7 +389,9 @@ def parse_criteria(
             top = stack[-1]
             if top[0] == indent and top[1] == kind:  # the common sibling, inlined
                 del stack[-1]
-                done = Criterion(text=top[5], children=tuple(top[6]))
+                done = Criterion(
+                    text=top[5], children=tuple(top[6]), constraints=constraints(top[5])
+                )
                 (stack[-1][6] if stack else root).append(done)
             else:
                 _place(stack, root, indent, kind, rank, ordinal)

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ctparse.formats import deepjson
 from ctparse.formats.structure import structure
-from ctparse.model import Criterion, Results, Trial
+from ctparse.model import (
+    Criterion,
+    LifeExpectancy,
+    Measurement,
+    PerformanceStatus,
+    Results,
+    Trial,
+)
 
 if TYPE_CHECKING:
     from cattrs import Converter
@@ -42,20 +49,32 @@ def _converter() -> Converter:
     )
     # The one recursive class: written with a loop, so that any depth can be written.
     converter.register_unstructure_hook(Criterion, _criterion_dict)
+    for constraint in (PerformanceStatus, Measurement, LifeExpectancy):
+        # Each constraint says which kind it is, first.
+        fields = converter.gen_unstructure_attrs_fromdict(constraint)
+        converter.register_unstructure_hook(
+            constraint, lambda value, fields=fields: {"kind": value.kind, **fields(value)}
+        )
     return converter
 
 
 def _criterion_dict(top: Criterion) -> dict[str, Any]:
-    """``{"text": ..., "children": [...]}`` for a criterion tree, without recursion."""
-    record: dict[str, Any] = {"text": top.text, "children": []}
+    """``{"text": ..., "children": [...], "constraints": [...]}`` for a criterion tree,
+    without recursion."""
+    record = _one_criterion(top)
     pending = [(top, record)]
     while pending:
         criterion, written = pending.pop()
         for child in criterion.children:
-            child_record: dict[str, Any] = {"text": child.text, "children": []}
+            child_record = _one_criterion(child)
             written["children"].append(child_record)
             pending.append((child, child_record))
     return record
+
+
+def _one_criterion(criterion: Criterion) -> dict[str, Any]:
+    constraints = _converter().unstructure(criterion.constraints)
+    return {"text": criterion.text, "children": [], "constraints": constraints}
 
 
 def to_dict(record: Trial | Results) -> dict[str, Any]:

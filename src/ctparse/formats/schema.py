@@ -141,6 +141,9 @@ class _Builder:
     def object_schema(self, cls: type) -> dict[str, Any]:
         hints = typing.get_type_hints(cls)
         properties = {field.name: self.of(hints[field.name]) for field in attrs.fields(cls)}
+        kind = getattr(cls, "kind", None)
+        if isinstance(kind, str):  # constraints say which class they are
+            properties = {"kind": {"const": kind}, **properties}
         schema: dict[str, Any] = {"type": "object"}
         description = _doc(cls)
         if description:

@@ -67,6 +67,14 @@ def _step(data: Any, kind: Any, path: str, pending: list[_Builder]) -> Any:
         pending.append(_items(data, inner, path))
     elif shape == "dict":
         pending.append(_entries(data, inner, path))
+    elif shape == "tagged":
+        kind_found = data.get("kind") if isinstance(data, Mapping) else None
+        if kind_found not in inner:
+            if not isinstance(data, Mapping):
+                raise _mismatch(path, "an object", data)
+            raise _mismatch(_join(path, "kind"), _one_of(inner), kind_found)
+        rest = {key: value for key, value in data.items() if key != "kind"}
+        pending.append(_instance(rest, inner[kind_found], path))
     else:  # a Literal
         if data not in inner:
             raise _mismatch(path, _one_of(inner), data)
@@ -81,6 +89,9 @@ def _shape(kind: Any) -> tuple[bool, str, Any]:
     optional = False
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if len(options) > 1 and all(attrs.has(option) for option in options):
+            # Classes told apart by the "kind" each writes (the constraints of a criterion).
+            return False, "tagged", {option.kind: option for option in options}
         if len(options) != 1:
             raise TypeError(f"no reader for the union {kind}")
         optional = len(options) < len(typing.get_args(kind))

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
+from ctparse.model.constraints import Constraint
 from ctparse.model.diagnostics import Diagnostic
 
 __all__ = [
@@ -226,6 +227,8 @@ class Criterion:
 
     text: str
     children: tuple[Criterion, ...] = ()
+    # What the text requires as data (performance status, thresholds, life expectancy).
+    constraints: tuple[Constraint, ...] = ()
 
 
 @frozen(kw_only=True)

@@ -1,0 +1,498 @@
+"""``constraints``: the performance status ranges, thresholds and life expectancies one criterion
+states (rules in README.md, "Constraints in criteria").
+
+How, in linear time: the text's words are looked up in ``CUE_WORDS`` (a set); a text with
+none of them, or with no number, costs that split.  Where a cue word starts and a number
+follows within ``_NUMBER_REACH`` characters, one regular expression reads the cue (a measure
+or scale name, "life expectancy"); from it a lexer built from ``vocabulary.py`` reads at most
+``_SPAN_TOKENS`` tokens, as the LALR parser of ``grammars/constraints.lark`` asks for them,
+stopping at a word it does not know; the longest prefix the grammar accepts is the
+expression, and cues inside what the parser took are not read again.  Thresholds under a
+condition (``if``, ``for patients with``), alternatives for one group (``... for men``) and
+changes (``increase in``) are left out by looking at the words around the expression.
+
+Over 400 lines: the lexer, the transformer from the grammar's tree and the filters share the
+token kinds and are read together.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+from lark.lexer import Lexer, LexerState
+
+from ctparse.eligibility import vocabulary as words
+from ctparse.model.constraints import (
+    Constraint,
+    LifeExpectancy,
+    LifeExpectancyUnit,
+    Measure,
+    Measurement,
+    Op,
+    PerformanceStatus,
+    Scale,
+)
+from ctparse.pages.grammar import grammar_source
+
+__all__ = ["constraints"]
+
+# Tokens read from one cue at most: an expression is short, and the bound keeps the whole
+# extraction linear in the text's length.
+_SPAN_TOKENS = 40
+# How far back the clause of a cue is searched for a condition.
+_LOOKBACK = 160
+_SPACE = r"[\s\u00a0\-‐]*"
+
+
+def _phrase(pattern: str, *, exact: bool = False) -> str:
+    """A vocabulary phrase as a regex: spaces match spaces or hyphens; whole words only."""
+    body = pattern.replace(" ", _SPACE)
+    if exact:
+        body = f"(?-i:{body})"
+    # Word boundaries only where the phrase's first or last character is a word character.
+    return rf"(?:(?<![^\W_])|(?![^\W_]))(?:{body})(?:(?![^\W_])|(?<![^\W_]))"
+
+
+def _alternatives(patterns: Sequence[str], *, exact: bool = False) -> str:
+    return "|".join(_phrase(p, exact=exact) for p in patterns)
+
+
+_OPEN = r"[(（\[]"
+_CLOSE = r"[)）\]]"
+
+
+def _named(name: str, patterns: Sequence[str], *, exact: bool = False, paren: bool = False) -> str:
+    body = _alternatives(patterns, exact=exact)
+    if paren:  # "(BMI)", "(ECOG)": an abbreviation in brackets is the name again
+        body = rf"{_OPEN}?\s*(?:{body})(?:\s*{_CLOSE}){{0,2}}"
+    return f"(?P<{name}>{body})"
+
+
+def _cue_groups() -> list[str]:
+    groups = [_named("BLOCK", words.BLOCKED)]
+    for measure, patterns in words.MEASURES.items():
+        exact = words.MEASURES_EXACT.get(measure, ())
+        groups.append(_named(f"M_{measure.name}", patterns, paren=True))
+        if exact:
+            groups.append(_named(f"MX_{measure.name}", exact, exact=True, paren=True))
+    for name, (_, patterns) in words.MEASURE_GROUPS.items():
+        groups.append(_named(f"G_{name}", patterns, paren=True))
+    scale_tail = r"(?:\s*(?:scale|score))?"
+    for scale, patterns in words.SCALES.items():
+        groups.append(_named(f"S_{scale.name}", [p + scale_tail for p in patterns], paren=True))
+    for scale, patterns in words.SCALES_EXACT.items():
+        groups.append(
+            _named(f"SX_{scale.name}", [p + scale_tail for p in patterns], exact=True, paren=True)
+        )
+    groups.append(_named("PS", words.PERFORMANCE, paren=True))
+    groups.append(_named("PSX", words.PERFORMANCE_EXACT, exact=True, paren=True))
+    groups.append(_named("LIFE", words.LIFE))
+    return groups
+
+
+def _token_groups() -> list[str]:
+    groups = _cue_groups()
+    groups += [_named(f"O_{op.name}", p) for op, p in words.OPERATORS.items()]
+    groups += [_named(f"P_{op.name}", p) for op, p in words.POSTFIX_OPERATORS.items()]
+    number_words = sorted(words.NUMBER_WORDS, key=len, reverse=True)
+    groups.append(
+        r"(?P<NUMBER>\d{1,3}(?:,\d{3})+(?![\d.])|[1-9]\d{0,2}(?:\.\d{3})+(?=\s*/)"
+        r"|\d+(?:[.,]\d+)?(?![\d])|\.\d+"
+        rf"|(?:{_alternatives(number_words)})(?:\s*[(\[]\s*\d+\s*[)\]])?)"
+    )
+    groups.append(_named("BETWEEN", words.BETWEEN_WORDS))
+    groups.append(_named("FROM", words.FROM_WORDS))
+    groups.append(_named("FILLER", [*words.FILLERS]))
+    groups.append(rf"(?P<FILLER_PAREN>{_OPEN}[^()（）\[\]\d<>≤≥=\n]{{1,40}}{_CLOSE})")
+    groups.append(_named("TO", words.TO_WORDS))
+    groups.append(_named("OR", ["and ?/ ?or", "or"]))
+    groups.append(_named("AND", ["and", "&", "as well as"]))
+    groups += [
+        r"(?P<COMMA>[,，、])",
+        r"(?P<SLASH>/)",
+        rf"(?P<LPAR>{_OPEN})",
+        rf"(?P<RPAR>{_CLOSE})",
+    ]
+    groups += [r"(?P<STOP>[.;；。](?!\d)|\n)", r"(?P<OTHER>[^\W_]+|\S)"]
+    return groups
+
+
+_FLAGS = re.IGNORECASE
+_CUE = re.compile("|".join(_cue_groups()), _FLAGS)
+_TOKEN = re.compile("|".join(_token_groups()), _FLAGS)
+# Where a token starts with a digit or a sign no name can start with, the names need not be
+# tried: most tokens of an expression are numbers and signs.
+_CUE_GROUP = re.compile(r"\(\?P<(?:BLOCK|MX?_|G_|SX?_|PSX?>|LIFE)")
+_SIGN_TOKEN = re.compile("|".join(g for g in _token_groups() if not _CUE_GROUP.match(g)), _FLAGS)
+_SIGNS = frozenset("0123456789≥⩾≧≤⩽≦<>=,，、/-–—~～;；.。&:：")
+_UNIT = re.compile(
+    "|".join(f"(?P<U{i}>{pattern})" for i, (pattern, _) in enumerate(words.UNITS)), _FLAGS
+)
+_BAD_UNIT = re.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
+_SPACES = re.compile(r"[\s\u00a0]*")
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+# How far after a cue its number may be looked for: about as far as a span's tokens reach.
+_NUMBER_REACH = 400
+_NUMBERISH = re.compile(
+    rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset(word for phrase in words.NUMBER_WORDS for word in phrase.split())
+_CONDITION = re.compile(rf"(?<![^\W_])(?:{'|'.join(words.CONDITIONS)})(?![^\W_])", _FLAGS)
+_CHANGE = re.compile(rf"(?:{'|'.join(words.CHANGE_WORDS)})\W*(?:the\W+)?(?:serum\W+)?$", _FLAGS)
+_QUALIFIER = re.compile("|".join(words.QUALIFIERS), _FLAGS)
+_CHANGE_AFTER = re.compile("|".join(words.CHANGE_AFTER), _FLAGS)
+_CLAUSE_END = re.compile(r"[;；。]|\.(?!\d)|[(（\[]")
+_SENTENCE_END = re.compile(r"[;；。\n]|\.(?=\s|$)")
+_LIFE_UNITS = {unit.value for unit in LifeExpectancyUnit}
+
+
+class _Quantity(NamedTuple):
+    value: int | float
+    unit: str | None
+    bad: bool  # a unit that makes it no threshold of the measure (mg, weeks for a lab value)
+
+
+_Bound = tuple[Op, _Quantity]
+
+
+def _number(text: str) -> int | float:
+    lowered = text.lower()
+    digits = re.search(r"[(\[]\s*(\d+)\s*[)\]]", lowered)
+    if digits:
+        return int(digits.group(1))
+    word = re.sub(r"[\s\-]+", " ", lowered)
+    if word in words.NUMBER_WORDS:
+        return words.NUMBER_WORDS[word]
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+", text):
+        return int(re.sub(r"[,.]", "", text))
+    text = text.replace(",", ".")
+    return float(text) if "." in text else int(text)
+
+
+def _op(token: Token) -> Op:
+    return Op(token.value)
+
+
+class _Build(Transformer[Token, Any]):
+    """Parse tree to constraints; a group with a value it cannot use gives nothing."""
+
+    def quantity(self, children: list[Token]) -> _Quantity:
+        unit = children[1] if len(children) > 1 else None
+        return _Quantity(
+            _number(children[0].value),
+            unit.value if unit is not None and unit.type == "UNIT" else None,
+            unit is not None and unit.type == "BADUNIT",
+        )
+
+    def compare(self, children: list[Any]) -> list[_Bound]:
+        return [(_op(children[0]), children[1])]
+
+    def compare_after(self, children: list[Any]) -> list[_Bound]:
+        return [(_op(children[1]), children[0])]
+
+    def range(self, children: list[Any]) -> list[_Bound]:
+        low, high = (child for child in children if isinstance(child, _Quantity))
+        if high.bad:  # "1.5-1.9 × baseline"
+            low = low._replace(bad=True)
+        if low.unit is None and not low.bad:
+            low = low._replace(unit=high.unit)
+        return [(Op.GE, low), (Op.LE, high)]
+
+    def comparisons(self, children: list[Any]) -> list[_Bound]:
+        bounds = [bound for child in children if isinstance(child, list) for bound in child]
+        # "BMI >= 18.5 and <= 32 kg/m2": a unit written once at the end serves the chain.
+        unit = None
+        for i in reversed(range(len(bounds))):
+            op, quantity = bounds[i]
+            if quantity.unit is None and not quantity.bad and unit is not None:
+                bounds[i] = (op, quantity._replace(unit=unit))
+            unit = quantity.unit if quantity.unit is not None else unit
+        return bounds
+
+    def measures(self, children: list[Token]) -> list[Measure]:
+        found: list[Measure] = []
+        for token in children:
+            if token.type == "MEASURE":
+                found += [m for m in _measures_of(token.value) if m not in found]
+        return found
+
+    def measurement(self, children: list[Any]) -> list[Constraint]:
+        measures: list[Measure] = children[0]
+        bounds = next(child for child in children[1:] if isinstance(child, list))
+        return [
+            Measurement(measure=measure, op=op, value=quantity.value, unit=quantity.unit)
+            for op, quantity in bounds
+            if not quantity.bad and quantity.unit not in _LIFE_UNITS
+            for measure in measures
+        ]
+
+    def life_expectancy(self, children: list[Any]) -> list[Constraint]:
+        cue, last = children[0], children[-1]
+        if isinstance(last, _Quantity):
+            if not re.match(r"\W*minimum", cue.value, re.IGNORECASE):
+                return []
+            last = [(Op.GE, last)]
+        return [
+            LifeExpectancy(op=op, value=q.value, unit=LifeExpectancyUnit(q.unit))
+            for op, q in last
+            if q.unit in _LIFE_UNITS
+        ]
+
+    def score_compare(self, children: list[Token]) -> tuple[str, Any]:
+        op = Op.EQ if children[0].type == "NUMBER" else _op(children[0])
+        number = next(c for c in children if c.type == "NUMBER")
+        return ("compare", (op, _number(number.value), _units(children)))
+
+    def score_after(self, children: list[Token]) -> tuple[str, Any]:
+        return ("compare", (_op(children[-1]), _number(children[0].value), _units(children)))
+
+    def score_range(self, children: list[Token]) -> tuple[str, Any]:
+        numbers = [_number(c.value) for c in children if c.type == "NUMBER"]
+        return ("range", (min(numbers), max(numbers), ()))
+
+    def score_list(self, children: list[Token]) -> tuple[str, Any]:
+        return self.score_range(children)
+
+    def performance(self, children: list[Any]) -> list[Constraint]:
+        scales: list[Scale | None] = []
+        for child in children:
+            if isinstance(child, Token) and child.type == "SCALE":
+                scale = Scale[child.value]
+                if scale not in scales:
+                    scales.append(scale)
+        kind, detail = next(child for child in children if isinstance(child, tuple))
+        return [found for scale in scales or [None] for found in _scores(scale, kind, detail)]
+
+
+def _units(children: list[Token]) -> tuple[str, ...]:
+    return tuple(c.value for c in children if c.type == "UNIT")
+
+
+def _scores(scale: Scale | None, kind: str, detail: Any) -> list[Constraint]:
+    if kind == "range":
+        low, high, units = detail
+    else:
+        op, value, units = detail
+        low = high = value
+    if any(unit != "%" for unit in units):
+        return []
+    bottom, top = words.SCALE_BOUNDS[scale]
+    if scale is None and max(low, high) > top:
+        bottom, top = words.SCALE_BOUNDS[Scale.KARNOFSKY]
+    if kind != "range":
+        low, high = {
+            Op.LT: (bottom, value - 1),
+            Op.LE: (bottom, value),
+            Op.GT: (value + 1, top),
+            Op.GE: (value, top),
+            Op.EQ: (value, value),
+        }[op]
+    if not (isinstance(low, int) and isinstance(high, int) and bottom <= low <= high <= top):
+        return []
+    return [PerformanceStatus(scale=scale, min=low, max=high)]
+
+
+@functools.cache
+def _measures_of(key: str) -> tuple[Measure, ...]:
+    if key in words.MEASURE_GROUPS:
+        return words.MEASURE_GROUPS[key][0]
+    return (Measure[key],)
+
+
+class _NoText(Lexer):
+    """The parser is fed tokens one by one; it never reads text itself."""
+
+    def __init__(self, conf: Any) -> None:
+        pass
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        raise NotImplementedError
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        grammar_source("constraints.lark"),
+        parser="lalr",
+        lexer=_NoText,
+        transformer=_Build(),
+        maybe_placeholders=False,
+    )
+
+
+def _tokens(text: str, start: int) -> Iterator[Token]:
+    """Tokens from ``start`` up to a word the grammar cannot use, ``_SPAN_TOKENS`` at most;
+    read as the parser asks for them."""
+    position = start
+    after_number = False
+    for _ in range(_SPAN_TOKENS):
+        position = _SPACES.match(text, position).end()  # type: ignore[union-attr]
+        if position >= len(text):
+            return
+        token = _unit_at(text, position) if after_number else None
+        if token is None:
+            tokens_here = _SIGN_TOKEN if text[position] in _SIGNS else _TOKEN
+            match = tokens_here.match(text, position)
+            if match is None or match.lastgroup in (None, "STOP", "OTHER", "BLOCK"):
+                return
+            token = _token(match)
+        yield token
+        position = token.end_pos or 0
+        after_number = token.type == "NUMBER"
+
+
+def _unit_at(text: str, position: int) -> Token | None:
+    bad = _BAD_UNIT.match(text, position)
+    unit = _UNIT.match(text, position)
+    if bad is not None and (unit is None or bad.end() >= unit.end()):
+        return Token("BADUNIT", bad.group(), end_pos=bad.end())
+    if unit is None or unit.lastgroup is None:
+        return None
+    spelling = words.UNITS[int(unit.lastgroup[1:])][1]
+    if spelling is None:  # as written, without spaces and with a plain u for micro
+        spelling = re.sub(r"[\s\u00a0]+", "", unit.group()).replace("μ", "u").replace("µ", "u")
+        spelling = re.sub(r"^[x×X*]", "", spelling)
+    return Token("UNIT", spelling, end_pos=unit.end())
+
+
+def _token(match: re.Match[str]) -> Token:
+    group = match.lastgroup or "OTHER"
+    prefix, _, name = group.partition("_")
+    kind, value = group, match.group()
+    if prefix in ("M", "MX", "G"):
+        kind, value = "MEASURE", name
+    elif prefix in ("S", "SX"):
+        kind, value = "SCALE", name
+    elif group == "PSX":
+        kind = "PS"
+    elif prefix in ("O", "P"):  # the operator itself is the value: ">=" for "at least"
+        kind, value = "OP" if prefix == "O" else "POSTOP", Op[name].value
+    elif group == "FILLER_PAREN":
+        kind = "FILLER"
+    return Token(kind, value, end_pos=match.end())
+
+
+def _parse_at(text: str, start: int) -> tuple[list[Constraint] | None, list[Token]]:
+    """The constraints of the longest expression from ``start`` the grammar accepts (None if
+    there is none), and the tokens the grammar took before it stopped."""
+    interactive = _parser().parse_interactive()
+    fed: list[Token] = []
+    ends: list[int] = []  # prefixes after which the input may end
+    for token in _tokens(text, start):
+        try:
+            interactive.feed_token(token)
+        except LarkError:
+            break
+        fed.append(token)
+        if "$END" in interactive.choices():  # type: ignore[no-untyped-call]
+            ends.append(len(fed))
+    # The longest prefix that parses to the end, read again (cheaper than copying the
+    # parser at every candidate end).
+    for count in reversed(ends):
+        with contextlib.suppress(LarkError):
+            again = _parser().parse_interactive()
+            for token in fed[:count]:
+                again.feed_token(token)
+            results: list[Constraint] = again.feed_eof()  # type: ignore[no-untyped-call]
+            return results, fed[:count]
+    return None, fed
+
+
+def constraints(text: str) -> tuple[Constraint, ...]:
+    """The constraints one criterion's text states, in the order written. Never raises."""
+    try:
+        return _extract(text)
+    except Exception:  # a bug must not cost a page its parse: extraction is an extra
+        return ()
+
+
+def _extract(text: str) -> tuple[Constraint, ...]:
+    found: list[Constraint] = []
+    qualified: set[tuple[int, Measure]] = set()
+    bounded: set[tuple[int, Measure, str]] = set()
+    sentence_ends: list[int] | None = None
+    consumed = 0
+    for cue in _cues(text):
+        if cue.lastgroup == "BLOCK" or cue.start() < consumed:
+            continue
+        results, tokens = _parse_at(text, cue.start())
+        if tokens:
+            # The cues inside what the grammar took belong to this expression, or to none.
+            consumed = tokens[-1].end_pos or 0
+        if results is None:
+            continue
+        end = consumed
+        after = _SPACES.match(text, end).end()  # type: ignore[union-attr]
+        if not results or _conditional(text, cue.start(), tokens):
+            continue
+        if _CHANGE_AFTER.match(text, after):
+            continue
+        if sentence_ends is None:
+            sentence_ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        sentence = bisect.bisect(sentence_ends, cue.start())
+        # A second threshold in the same direction for a measure in one sentence is an
+        # alternative for some patients ("≤ 2.5 × ULN; ... liver metastases, ≤ 5 × ULN").
+        kept = [
+            result
+            for result in results
+            if not isinstance(result, Measurement)
+            or (
+                (sentence, result.measure) not in qualified
+                and (sentence, result.measure, _direction(result.op)) not in bounded
+            )
+        ]
+        bounded.update(
+            (sentence, r.measure, _direction(r.op)) for r in kept if isinstance(r, Measurement)
+        )
+        if _QUALIFIER.match(text, after):
+            qualified.update((sentence, r.measure) for r in kept if isinstance(r, Measurement))
+        found += [result for result in kept if result not in found]
+    return tuple(found)
+
+
+def _cues(text: str) -> Iterator[re.Match[str]]:
+    """The cues of ``text``, in order: tried only where a word of ``CUE_WORDS`` starts, so a
+    text without one costs a split into words and a set lookup."""
+    lowered = _WORD.findall(text.lower())
+    if words.CUE_WORDS.isdisjoint(lowered):
+        return
+    if _DIGIT.search(text) is None and _NUMBER_WORDS.isdisjoint(lowered):
+        return  # every constraint has a number
+    for word in _WORD.finditer(text):
+        if word.group().lower() in words.CUE_WORDS:
+            start = word.start()
+            if _NUMBERISH.search(text, start, start + _NUMBER_REACH) is None:
+                continue  # no number close enough for an expression from here
+            cue = _CUE.match(text, start)
+            if cue is not None:
+                yield cue
+
+
+def _direction(op: Op) -> str:
+    return {Op.LT: "upper", Op.LE: "upper", Op.GT: "lower", Op.GE: "lower"}.get(op, "equal")
+
+
+def _conditional(text: str, start: int, tokens: Sequence[Token]) -> bool:
+    """Whether the clause before ``start`` makes the threshold a condition or a change."""
+    window_start = max(0, start - _LOOKBACK)
+    before = text[window_start:start]
+    after = next((token for token in tokens if token.type != "MEASURE"), None)
+    if after is not None and after.value.lower() in ("of", "by") and _CHANGE.search(before):
+        return True
+    # An opening bracket right before the cue belongs to the cue ("(INR) ≤ 1.5").
+    trimmed = before.rstrip()
+    if trimmed[-1:] in "(（[":
+        trimmed = trimmed[:-1]
+    clause_start = 0
+    for match in _CLAUSE_END.finditer(trimmed):
+        clause_start = match.end()
+    return _CONDITION.search(trimmed, clause_start) is not None
