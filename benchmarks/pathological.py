@@ -104,6 +104,14 @@ def glued_lines(scale: float) -> str:
     return HEAD + section("Brief Summary") + "".join(f"line {i} Conditions\n" for i in range(n))
 
 
+def alternating_colon_criteria(scale: float) -> str:
+    """100,000 criteria lines alternating ``1. one of:`` / ``a. one of:``: the worst case of
+    the criteria tree's look-back for a parent at the same indentation."""
+    n = int(100_000 * scale)
+    lines = "".join("1. one of:\n" if i % 2 else "a. one of:\n" for i in range(n))
+    return HEAD + section("Eligibility Criteria") + lines + "18 Years\n"
+
+
 def titles_without_numbers(scale: float) -> str:
     """40,000 related-trial titles with no NCT number line after them."""
     n = int(40_000 * scale)
@@ -187,6 +195,7 @@ CASES: list[Case] = [
     ("100,000 sponsors w/o class", stray_pairs, "text"),
     ("20,000 Study Groups lines", study_groups, "text"),
     ("100,000 '... Conditions'", glued_lines, "text"),
+    ("100,000 alternating 'one of:'", alternating_colon_criteria, "text"),
     ("40,000 related titles w/o NCT", titles_without_numbers, "text"),
     ("40,000 sites", sites_without_places, "text"),
     ("20,000 NBSP-indented helpers", indented_helpers, "text"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -660,19 +659,18 @@ def test_corpus_totals() -> None:
     assert nested >= 40
 
 
-# --- speed -----------------------------------------------------------------------------------
+# --- huge and hostile input ---------------------------------------------------------------
+# Their speed is measured by benchmarks/pathological.py (growth check), never asserted here.
 
 
-def test_linear_on_huge_input() -> None:
+def test_huge_input_is_read_whole() -> None:
     bullets = [f"* criterion number {i} with some text" for i in range(200_000)]
-    start = time.perf_counter()
     inclusion = parse_criteria(["Inclusion Criteria:", *bullets])[0]
     assert len(inclusion) == 200_000
     # Alternating colon lines are the worst case of the same-indentation look-back.
     alternating = ["1. one of:" if i % 2 else "a. one of:" for i in range(100_000)]
-    parse_criteria(alternating)
-    # About a second on a slow machine; a quadratic step would take minutes.
-    assert time.perf_counter() - start < 10
+    _, _, other = parse_criteria(alternating)
+    assert sum(1 for _ in other) >= 1
 
 
 def test_no_catastrophic_backtracking() -> None:
@@ -685,25 +683,9 @@ def test_no_catastrophic_backtracking() -> None:
         "Exclusion Criteria:" + ":" * 50_000 + "x",
         "**" * 20_000 + "Inclusion Criteria" + "**" * 20_000,
     ]
-    start = time.perf_counter()
     for line in evil:
-        parse_criteria([line] * 20)
-    assert time.perf_counter() - start < 5
-
-
-@pytest.mark.skipif(not CORPUS, reason="../shared is not beside the repository")
-def test_typical_block_is_fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The tree alone: what extracting constraints adds is measured by benchmarks/run.py.
-    monkeypatch.setattr("ctparse.eligibility.criteria.constraints", lambda text: ())
-    blocks = [criteria_lines(record_criteria(path)) for path in CORPUS]
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        for lines in blocks:
-            parse_criteria(lines)
-        best = min(best, time.perf_counter() - start)
-    # About 60 µs a block here; the bound leaves room for slow CI machines.
-    assert best / len(blocks) < 1e-3
+        inclusion, exclusion, other = parse_criteria([line] * 20)
+        assert len(inclusion) + len(exclusion) + len(other) >= 1
 
 
 # The real records whose qualified sub-headers were lost: (side, group text, criteria in it).
