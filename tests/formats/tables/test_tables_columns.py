@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from ctparse import BaselineGroup, Design, FlowGroup, Results, Trial
+from ctparse import (
+    BaselineGroup,
+    Design,
+    FlowGroup,
+    LifeExpectancy,
+    Measurement,
+    Results,
+    Trial,
+)
 from ctparse.formats.schema import record_schema, results_record_schema
 from ctparse.model.types import ValueType, field_value_type, json_type
 from ctparse.tables import TABLE_BY_NAME, TABLES
@@ -29,6 +37,7 @@ TRIAL_TABLES = {
     "eligibilities": "nct_id gender minimum_age maximum_age healthy_volunteers minimum_age_num "
     "minimum_age_unit maximum_age_num maximum_age_unit minimum_age_years maximum_age_years",
     "criteria": "id nct_id parent_id side depth position text",
+    "criteria_constraints": "id nct_id criterion_id kind scale measure op value unit min max",
     "sponsors": "id nct_id agency_class lead_or_collaborator name",
     "overall_officials": "id nct_id role name affiliation",
     "facilities": "id nct_id name city state country",
@@ -70,6 +79,7 @@ def test_every_reference_names_a_table_with_ids() -> None:
         ("design_group_interventions", "design_group_id", "design_groups"),
         ("design_group_interventions", "intervention_id", "interventions"),
         ("criteria", "parent_id", "criteria"),
+        ("criteria_constraints", "criterion_id", "criteria"),
         ("diagnostics", "page_id", "pages"),
         ("milestones", "result_group_id", "result_groups"),
         ("drop_withdrawals", "result_group_id", "result_groups"),
@@ -139,6 +149,22 @@ def test_group_titles_and_descriptions_have_one_type_in_both_kinds_of_group() ->
     for field in ("title", "description"):
         assert field_value_type(FlowGroup, field) == field_value_type(BaselineGroup, field)
     assert field_value_type(Results, "nct_id") == field_value_type(Trial, "nct_id")
+
+
+def test_constraint_columns_have_one_type_for_every_kind_that_fills_them() -> None:
+    # The columns are typed from Measurement; a life expectancy fills op, value and unit too.
+    for field in ("op", "value", "unit"):
+        measured, _ = field_value_type(Measurement, field)
+        assert field_value_type(LifeExpectancy, field)[0] is measured
+    columns = {column.name: column for column in TABLE_BY_NAME["criteria_constraints"].columns}
+    assert columns["value"].type is ValueType.NUMBER
+    assert columns["min"].type is columns["max"].type is ValueType.INTEGER
+    # Each column is null for the kinds that do not have it.
+    assert [name for name, column in columns.items() if not column.nullable] == [
+        "id",
+        "criterion_id",
+        "kind",
+    ]
 
 
 def test_field_types_come_from_the_model() -> None:

@@ -115,6 +115,8 @@ def test_ids_are_unique_and_every_reference_is_a_row_of_the_same_trial(
                     assert by_id[row[column]]["nct_id"] == row["nct_id"], (table.name, column)
                 checked += 1
     assert checked > 4000
+    # Constraints of the trial pages' criteria are in the same output.
+    assert len(tables["criteria_constraints"]) > 40
     groups = {row["id"]: row for row in tables["result_groups"]}
     for table, kind in (
         ("milestones", "participant_flow"),
@@ -129,7 +131,13 @@ def test_ids_are_unique_and_every_reference_is_a_row_of_the_same_trial(
 def test_rows_are_the_flattened_rows_renumbered(
     tables: dict[str, list[dict[str, Any]]], pages: list[tuple[str, Trial | Results]]
 ) -> None:
-    for table in ("result_groups", "milestones", "baseline_measurements", "criteria"):
+    for table in (
+        "result_groups",
+        "milestones",
+        "baseline_measurements",
+        "criteria",
+        "criteria_constraints",
+    ):
         expected = [row for _, page in pages for row in flatten(page).get(table, [])]
         found = tables[table]
         assert len(found) == len(expected), table

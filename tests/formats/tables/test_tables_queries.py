@@ -18,7 +18,16 @@ import duckdb
 import pytest
 
 import ctparse
-from ctparse import Criterion, Eligibility, Phase, Results, Status, Trial
+from ctparse import (
+    Criterion,
+    Eligibility,
+    PerformanceStatus,
+    Phase,
+    Results,
+    Scale,
+    Status,
+    Trial,
+)
 from ctparse.tables import TABLES, TablesWriter
 from support.paths import FIXTURES, ROOT
 
@@ -93,7 +102,7 @@ def connection(
 
 def run(db: duckdb.DuckDBPyConnection, number: int) -> list[tuple[object, ...]]:
     queries = readme_queries()
-    assert len(queries) == 6
+    assert len(queries) == 7
     return db.sql(queries[number]).fetchall()
 
 
@@ -223,6 +232,28 @@ def test_started_and_completed_per_group_with_the_trial_page_phase(
     # The corpus's 46 trials have both pages in the output; 6 name their only period otherwise.
     assert len({row[0] for row in found}) == 40
     assert all(started is not None for _, _, _, started, _ in found)
+
+
+def _nodes(criteria: tuple[Criterion, ...]) -> Iterator[Criterion]:
+    for criterion in criteria:
+        yield criterion
+        yield from _nodes(criterion.children)
+
+
+def test_ecog_ranges_of_inclusion_criteria(
+    connection: duckdb.DuckDBPyConnection, trials: list[Trial]
+) -> None:
+    found = run(connection, 6)
+    expected = [
+        (trial.nct_id, constraint.min, constraint.max, criterion.text)
+        for trial in trials
+        for criterion in _nodes(trial.eligibility.inclusion)
+        for constraint in criterion.constraints
+        if isinstance(constraint, PerformanceStatus) and constraint.scale is Scale.ECOG
+    ]
+    assert found == expected
+    assert Counter((low, high) for _, low, high, _ in found).most_common(1)[0][0] == (0, 1)
+    assert len(found) > 20
 
 
 def test_tables_load_into_pandas_without_flattening(tmp_path: Path, trials: list[Trial]) -> None:

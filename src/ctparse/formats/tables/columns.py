@@ -28,6 +28,8 @@ from ctparse.model import (
     Intervention,
     Investigator,
     Location,
+    Measurement,
+    PerformanceStatus,
     RelatedTrial,
     Sponsor,
     Trial,
@@ -184,6 +186,26 @@ _TRIAL_TABLES = (
             computed_column("depth", ValueType.INTEGER, nullable=False),
             computed_column("position", ValueType.INTEGER, nullable=False),
             model_column("text", Criterion, "text"),
+        ),
+    ),
+    Table(
+        name="criteria_constraints",
+        kind="trial",
+        description="One row per constraint of a criterion node: a performance status range "
+        "(scale, min, max), a measurement threshold (measure, op, value, unit) or a life "
+        "expectancy (op, value, unit).",
+        columns=(
+            id_column(),
+            _nct_id(),
+            reference_column("criterion_id", "criteria"),
+            computed_column("kind", ValueType.STRING, nullable=False),
+            model_column("scale", PerformanceStatus, "scale"),
+            model_column("measure", Measurement, "measure", nullable=True),
+            model_column("op", Measurement, "op", nullable=True),
+            model_column("value", Measurement, "value", nullable=True),
+            model_column("unit", Measurement, "unit"),
+            model_column("min", PerformanceStatus, "min", nullable=True),
+            model_column("max", PerformanceStatus, "max", nullable=True),
         ),
     ),
     Table(

@@ -11,7 +11,7 @@ in ``results_rows``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, assert_never
 
 from ctparse.formats.ctgov import age_text
 from ctparse.formats.tables.results_columns import RESULTS_KIND
@@ -21,8 +21,12 @@ from ctparse.model import (
     Age,
     AgeUnit,
     Arm,
+    Constraint,
     Criterion,
     Intervention,
+    LifeExpectancy,
+    Measurement,
+    PerformanceStatus,
     Results,
     Trial,
     WhoMasked,
@@ -194,10 +198,51 @@ def _criteria(
             position=position,
             text=criterion.text,
         )
+        for constraint in criterion.constraints:
+            rows.add(
+                "criteria_constraints",
+                nct_id=nct_id,
+                criterion_id=local_id,
+                kind=constraint.kind,
+                **constraint_values(constraint),
+            )
         stack.extend(
             (child, local_id, depth + 1, child_position)
             for child_position, child in reversed(list(enumerate(criterion.children, 1)))
         )
+
+
+_NO_CONSTRAINT_VALUES: dict[str, Value] = dict.fromkeys(
+    ("scale", "measure", "op", "value", "unit", "min", "max")
+)
+
+
+def constraint_values(constraint: Constraint) -> dict[str, Value]:
+    """The columns of ``criteria_constraints`` a constraint fills; the others stay null.
+
+    ``value`` is always a float (the model keeps 1500 an int when the text writes no
+    fraction), so that a column holds one type in every output.
+    """
+    values = dict(_NO_CONSTRAINT_VALUES)
+    if isinstance(constraint, PerformanceStatus):
+        values.update(scale=enum_text(constraint.scale), min=constraint.min, max=constraint.max)
+    elif isinstance(constraint, Measurement):
+        values.update(
+            measure=enum_text(constraint.measure),
+            op=enum_text(constraint.op),
+            value=float(constraint.value),
+            unit=constraint.unit,
+        )
+    elif isinstance(constraint, LifeExpectancy):
+        values.update(
+            op=enum_text(constraint.op),
+            value=float(constraint.value),
+            unit=enum_text(constraint.unit),
+        )
+    else:
+        # A new kind of constraint needs its columns here (mypy checks that none is missed).
+        assert_never(constraint)
+    return values
 
 
 def _people(rows: RowBuilder, trial: Trial) -> None:
