@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from ctparse.formats.tables.rows import RowBuilder, Rows
-from ctparse.model import Baseline, FlowPeriod, ParticipantFlow, Results
+from ctparse.model import Baseline, BaselineGroup, FlowGroup, ParticipantFlow, Results
 
 __all__ = ["OUTCOME_TYPE", "flatten_results", "flow_details", "registry_number"]
 
@@ -48,29 +48,11 @@ def flatten_results(results: Results) -> Rows:
     rows = RowBuilder()
     nct_id = results.nct_id
     flow = results.participant_flow
-    flow_ids = [
-        rows.add(
-            "result_groups",
-            nct_id=nct_id,
-            ctgov_group_code=f"FG{position:03d}",
-            result_type="participant_flow",
-            title=group.title,
-            description=group.description,
-        )
-        for position, group in enumerate(flow.groups)
-    ]
     baseline = results.baseline
-    baseline_ids = [
-        rows.add(
-            "result_groups",
-            nct_id=nct_id,
-            ctgov_group_code=f"BG{position:03d}",
-            result_type="baseline",
-            title=group.title,
-            description=group.description,
-        )
-        for position, group in enumerate(() if baseline is None else baseline.groups)
-    ]
+    flow_ids = _groups(rows, nct_id, "FG", "participant_flow", flow.groups)
+    baseline_ids = _groups(
+        rows, nct_id, "BG", "baseline", () if baseline is None else baseline.groups
+    )
     _flow(rows, nct_id, flow, flow_ids)
     if baseline is not None:
         _baseline(rows, nct_id, baseline, baseline_ids)
@@ -84,6 +66,27 @@ def flatten_results(results: Results) -> Rows:
             time_frame=outcome.time_frame,
         )
     return rows.rows
+
+
+def _groups(
+    rows: RowBuilder,
+    nct_id: str | None,
+    code_prefix: str,
+    result_type: str,
+    groups: Sequence[FlowGroup | BaselineGroup],
+) -> list[int]:
+    """One ``result_groups`` row per group, coded ``FG000``, ... in page order; their ids."""
+    return [
+        rows.add(
+            "result_groups",
+            nct_id=nct_id,
+            ctgov_group_code=f"{code_prefix}{position:03d}",
+            result_type=result_type,
+            title=group.title,
+            description=group.description,
+        )
+        for position, group in enumerate(groups)
+    ]
 
 
 def _group_id(group_ids: Sequence[int], position: int) -> int | None:
@@ -102,33 +105,25 @@ def _flow(
         units_analyzed=flow.unit_of_analysis,
     )
     for period in flow.periods:
-        _counts(rows, nct_id, period, group_ids)
-
-
-def _counts(
-    rows: RowBuilder, nct_id: str | None, period: FlowPeriod, group_ids: Sequence[int]
-) -> None:
-    """A period's milestone and withdrawal rows: one row per count, in group order."""
-    for milestone in period.milestones:
-        for position, count in enumerate(milestone.counts):
-            rows.add(
-                "milestones",
-                nct_id=nct_id,
-                result_group_id=_group_id(group_ids, position),
-                period=period.title,
-                title=milestone.type,
-                count=count,
-            )
-    for withdrawal in period.withdrawals:
-        for position, count in enumerate(withdrawal.counts):
-            rows.add(
+        # A milestone row's label is its ``title`` column, a withdrawal row's its ``reason``.
+        for table, label_column, labelled in (
+            ("milestones", "title", [(item.type, item.counts) for item in period.milestones]),
+            (
                 "drop_withdrawals",
-                nct_id=nct_id,
-                result_group_id=_group_id(group_ids, position),
-                period=period.title,
-                reason=withdrawal.reason,
-                count=count,
-            )
+                "reason",
+                [(item.reason, item.counts) for item in period.withdrawals],
+            ),
+        ):
+            for label, counts in labelled:
+                for position, count in enumerate(counts):
+                    rows.add(
+                        table,
+                        nct_id=nct_id,
+                        result_group_id=_group_id(group_ids, position),
+                        period=period.title,
+                        count=count,
+                        **{label_column: label},
+                    )
 
 
 def _baseline(
