@@ -112,6 +112,11 @@ def alternating_colon_criteria(scale: float) -> str:
     return HEAD + section("Eligibility Criteria") + lines + "18 Years\n"
 
 
+def nct_id_lines(scale: float) -> str:
+    """A title and 50,000 NCT ID lines (each a candidate start of a second page)."""
+    return "A trial\n" + "NCT ID: NCT01234567\n" * int(50_000 * scale)
+
+
 def titles_without_numbers(scale: float) -> str:
     """40,000 related-trial titles with no NCT number line after them."""
     n = int(40_000 * scale)
@@ -179,7 +184,7 @@ SMALL_PAGE = (
 
 
 # How a case is read: "text" through parse, "file" through parse_file, "dump" split into
-# pages by ctparse.batch.splitter.read_pages and each page parsed, "constraints" as the text
+# pages by ctparse.batch.inputs.read_pages and each page parsed, "constraints" as the text
 # of one criterion through ctparse.constraints (strict and lenient are then the same).
 Case = tuple[str, Callable[[float], str], str]
 
@@ -196,6 +201,8 @@ CASES: list[Case] = [
     ("20,000 Study Groups lines", study_groups, "text"),
     ("100,000 '... Conditions'", glued_lines, "text"),
     ("100,000 alternating 'one of:'", alternating_colon_criteria, "text"),
+    ("50,000 NCT ID lines", nct_id_lines, "text"),
+    ("50,000 NCT ID lines, page by page", nct_id_lines, "dump"),
     ("40,000 related titles w/o NCT", titles_without_numbers, "text"),
     ("40,000 sites", sites_without_places, "text"),
     ("20,000 NBSP-indented helpers", indented_helpers, "text"),
@@ -253,13 +260,14 @@ def run(case: Case, scale: float, lenient: bool, workdir: Path) -> tuple[Any, st
 
 
 def _dump(path: Path, lenient: bool) -> str:
-    from ctparse.batch.splitter import decode_page, read_pages
+    from ctparse.batch.encoding import decode_page_bytes
+    from ctparse.batch.inputs import read_pages
 
     pages = errors = 0
     for page in read_pages(str(path)):
         pages += 1
         try:
-            text, _ = decode_page(page)
+            text, _ = decode_page_bytes(page.data, page.offset)
             ctparse.parse(text, lenient=lenient)
         except ctparse.ParseError:
             errors += 1

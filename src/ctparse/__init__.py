@@ -9,12 +9,15 @@ Outcomes & Findings for ...``).
 >>> results = ctparse.parse_results(text, lenient=True)
 >>> record = ctparse.parse_page(text)      # either kind, decided from the text
 >>> ctparse.to_json(record)
+>>> for page in ctparse.iter_pages("dump.txt.gz"):  # pages of a dump, not parsed
+...     page.source, page.text or page.error
 """
 
 from __future__ import annotations
 
 from ctparse import tables
 from ctparse.batch.inputs import parse_file
+from ctparse.batch.records import iter_pages
 from ctparse.eligibility.constraints import constraints
 from ctparse.errors import ParseError, RecordError
 from ctparse.formats.ctgov import from_ctgov
@@ -145,6 +148,7 @@ __all__ = [
     "from_ctgov",
     "from_dict",
     "from_json",
+    "iter_pages",
     "parse",
     "parse_file",
     "parse_page",

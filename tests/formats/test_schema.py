@@ -96,9 +96,12 @@ def test_error_records_have_their_own_schema() -> None:
         "source": {"path": "pages/a.txt", "line": 1},
         "line": 95,
         "column": 1,
+        "code": "misplaced_line",
         "message": "Sponsors: expected an agency class such as INDUSTRY or OTHER",
     }
     assert list(check.iter_errors(error)) == []
+    without_code = {key: value for key, value in error.items() if key != "code"}
+    assert len(list(check.iter_errors(without_code))) == 1
     assert len(list(check.iter_errors({**error, "nct_id": None}))) == 1
     assert len(list(validator(record_schema()).iter_errors(error))) > 0
 

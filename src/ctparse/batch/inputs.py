@@ -1,19 +1,52 @@
-"""Reading page files: UTF-8 with or without BOM, optionally gzip-compressed."""
+"""Inputs: walking PATHs for page files, opening files, standard input and gzip, and reading
+each into split pages (``Page``: bytes, not yet decoded) without ever raising.
+
+Also ``read_page`` / ``parse_file``, the one-file entry of the library.
+"""
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
-from typing import Literal, overload
+import sys
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO, Literal, NamedTuple, overload
 
+from ctparse.batch import splitter
+from ctparse.batch.encoding import decode, not_text
 from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
-from ctparse.errors import ParseError
+from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
 from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.dispatch import parse_page
 from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
 
-__all__ = ["parse_file", "read_page"]
+__all__ = [
+    "PAGE_SUFFIXES",
+    "STDIN",
+    "Item",
+    "files",
+    "items",
+    "page_files",
+    "parse_file",
+    "read_page",
+    "read_pages",
+    "stream_pages",
+    "total_bytes",
+]
+
+# Shown as the path of pages read from standard input.
+STDIN = "<stdin>"
+# What a directory walk picks up (compared without regard to case).
+PAGE_SUFFIXES = (".txt", ".text", ".txt.gz")
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+# ---------------------------------------------------------------- one file
 
 
 def read_page(
@@ -29,39 +62,6 @@ def read_page(
     a regular file (a FIFO, a device) unless ``allow_special`` is true.
     """
     return decode(read_bounded(path, max_bytes=max_bytes, allow_special=allow_special))
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 text of ``data``; a BOM is dropped, anything else that is not UTF-8 is refused."""
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise ParseError(
-            "the file is UTF-32 (it starts with a UTF-32 byte order mark): expected UTF-8 text",
-            1,
-            1,
-            code=DiagnosticCode.NOT_TEXT,
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(
-            "the file is UTF-16 (it starts with a UTF-16 byte order mark): expected UTF-8 text",
-            1,
-            1,
-            code=DiagnosticCode.NOT_TEXT,
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        # Lines as parse counts them: \r\n, \r and \n all end one.
-        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        line = before.count(b"\n") + 1
-        start = error.start - (len(before) - before.rfind(b"\n") - 1)
-        column = len(data[start : error.start].decode("utf-8", "replace")) + 1
-        raise ParseError(
-            f"the file is not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
-            "cannot be decoded; expected UTF-8 text",
-            line,
-            column,
-            code=DiagnosticCode.NOT_UTF8,
-        ) from None
 
 
 @overload
@@ -110,3 +110,202 @@ def parse_file(
     if kind == "auto":
         return parse_page(text, lenient=lenient)
     return parse(text, lenient=lenient)
+
+
+# ---------------------------------------------------------------- paths
+
+
+def page_files(path: str) -> Iterator[str]:
+    """The page files under a directory, in a stable order: each directory's files by name,
+    then its subdirectories by name."""
+    for root, directories, names in os.walk(path):
+        directories.sort()
+        for name in sorted(names):
+            if name.lower().endswith(PAGE_SUFFIXES):
+                yield os.path.join(root, name)
+
+
+def files(
+    paths: Sequence[str], on_empty: Callable[[str], None] | None = None
+) -> Iterator[str | None]:
+    """Each input file of PATHs in order; ``None`` is standard input (``-``)."""
+    for path in paths:
+        if path == "-":
+            yield None
+        elif os.path.isdir(path):
+            found = False
+            for file in page_files(path):
+                found = True
+                yield file
+            if not found and on_empty is not None:
+                on_empty(path)
+        else:
+            yield path
+
+
+class Item(NamedTuple):
+    page: Page
+    # Bytes of all input read when the page was complete (for a progress bar).
+    position: int
+
+
+def items(paths: Sequence[str], on_empty: Callable[[str], None] | None = None) -> Iterator[Item]:
+    """Every page of PATHs, in input order, with how far into the input it ends."""
+    done = 0
+    for path in files(paths, on_empty):
+        last = 0
+        for page in read_pages(path):
+            last = page.consumed
+            yield Item(page, done + last)
+        done += _size(path) if path is not None else last
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def total_bytes(paths: Sequence[str]) -> int | None:
+    """The bytes of all input, or ``None`` when standard input is part of it."""
+    total = 0
+    for path in files(paths):
+        if path is None:
+            return None
+        total += _size(path)
+    return total
+
+
+# ---------------------------------------------------------------- pages of a file
+
+
+def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
+    """Every page of the file at ``path`` (``None``: standard input), never raising.
+
+    A file that cannot be read as text gives one ``Page`` with ``error`` set; a stream that
+    breaks off (a truncated ``.gz``) gives the pages before the break and one error for the
+    rest.
+    """
+    name = shown if shown is not None else (STDIN if path is None else _printable(path))
+    try:
+        raw: BinaryIO = sys.stdin.buffer if path is None else open(path, "rb")  # noqa: SIM115
+    except OSError as error:
+        yield Page(
+            path=name,
+            line=1,
+            code=DiagnosticCode.UNREADABLE,
+            error=f"cannot read the file: {_os_reason(error)}",
+        )
+        return
+    try:
+        yield from _read_stream(raw, name, path is not None and path.lower().endswith(".gz"))
+    finally:
+        if path is not None:
+            raw.close()
+
+
+def stream_pages(stream: BinaryIO, *, shown: str | None = None) -> Iterator[Page]:
+    """Every page of an open binary stream (left open), never raising."""
+    name = shown if shown is not None else _printable(str(getattr(stream, "name", "<stream>")))
+    yield from _read_stream(stream, name, name.lower().endswith(".gz"))
+
+
+def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
+    cutter = Splitter()
+
+    def consumed() -> int:
+        try:
+            return raw.tell()
+        except OSError:  # a pipe
+            return 0
+
+    try:
+        head = raw.read(READ_BYTES)
+        read: Callable[[int], bytes] = raw.read
+        if head.startswith(_GZIP_MAGIC):
+            # Sniffed rather than told by the name: ``-`` and ``.txt`` may be gzip too.
+            read = gzip.GzipFile(fileobj=_Prefixed(head, raw), mode="rb").read
+            head = read(READ_BYTES)
+        elif named_gz and head:
+            yield Page(
+                path=name,
+                line=1,
+                consumed=consumed(),
+                code=DiagnosticCode.UNREADABLE,
+                error="the file is named .gz but is not gzip-compressed",
+            )
+            return
+        problem = not_text(head)
+        if problem is not None:
+            yield Page(
+                path=name, line=1, consumed=consumed(), code=problem.code, error=problem.reason
+            )
+            return
+        for lines in pieces(read, head):
+            for line, column, offset, data in cutter.feed_lines(lines):
+                yield _page(name, line, column, offset, data, consumed())
+    except (OSError, EOFError, zlib.error) as error:
+        if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
+            what = "the gzip data is corrupt or cut off"
+        else:
+            what = "the file could not be read to the end"
+        yield Page(
+            path=name,
+            line=cutter.pending_line,
+            consumed=consumed(),
+            code=DiagnosticCode.UNREADABLE,
+            error=f"{what} ({_os_reason(error)}): the pages from this line on are lost",
+        )
+        return
+    for line, column, offset, data in cutter.finish():
+        yield _page(name, line, column, offset, data, consumed())
+
+
+def _page(name: str, line: int, column: int, offset: int, data: bytes, consumed: int) -> Page:
+    limit = splitter.MAX_PAGE_BYTES  # read here, so that tests can lower it
+    if len(data) > limit:
+        return Page(
+            path=name,
+            line=line,
+            column=column,
+            offset=offset,
+            consumed=consumed,
+            code=DiagnosticCode.TOO_LARGE,
+            error=f"no page start found in over {limit >> 20} MiB from this line: "
+            "expected trial pages",
+        )
+    return Page(path=name, line=line, column=column, offset=offset, data=data, consumed=consumed)
+
+
+class _Prefixed:
+    """A binary stream that first gives back bytes already read from it."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                head, self._head = self._head, b""
+                more = self._rest.read(-1 if size < 0 else size - len(head))
+                return head + more
+            head, self._head = self._head[:size], self._head[size:]
+            return head
+        return self._rest.read(size)
+
+    def seek(self, offset: int, /) -> int:
+        # Only rewinding a GzipFile seeks, and pages are read once, front to back.
+        raise io.UnsupportedOperation("seek")
+
+
+def _printable(path: str) -> str:
+    # A file name that is not UTF-8 must still go into UTF-8 JSON.
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _os_reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__

@@ -113,4 +113,3 @@ def _too_long(kept: bytes, max_bytes: int) -> ParseError:
         column,
         code=DiagnosticCode.TOO_LARGE,
     )
-

@@ -15,53 +15,38 @@ the scraper cut an excerpt (``EXCERPT_BYTES``).
 
 Files are read as a stream of bytes lines, so a dump of any size is split in constant
 memory, and each page keeps its exact first line in the file. Bytes are decoded page by
-page (``decode_page``), in the worker that parses the page.
+page (``ctparse.batch.encoding``), in the worker that parses the page; files are opened in
+``ctparse.batch.inputs``.
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import os
 import re
-import sys
-import zlib
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 from attrs import frozen
 
-from ctparse.batch.inputs import decode
-from ctparse.errors import ParseError
 from ctparse.model.diagnostics import DiagnosticCode
+from ctparse.pages.boundaries import Start, is_fixed_line, is_header_bytes, nct_id_start
 from ctparse.pages.trial.vocabulary import (
-    BASIC_LABELS,
-    DESIGN_LABELS,
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
     RESULTS_PENDING,
     RESULTS_PENDING_LABEL,
     SECTIONS,
-    VIEW_FULL_RESULTS,
 )
 
 __all__ = [
     "EXCERPT_BYTES",
     "MAX_PAGE_BYTES",
-    "PAGE_SUFFIXES",
-    "STDIN",
+    "READ_BYTES",
     "Page",
     "Splitter",
-    "decode_page",
-    "page_files",
-    "read_pages",
+    "pieces",
     "split_pages",
 ]
 
-# Shown as the path of pages read from standard input.
-STDIN = "<stdin>"
-# What a directory walk picks up (compared without regard to case).
-PAGE_SUFFIXES = (".txt", ".text", ".txt.gz")
 # A real page is at most some hundred kilobytes; past this, no page start was found for far
 # too long and the bytes so far become an error record rather than a growing buffer.
 MAX_PAGE_BYTES = 32 << 20
@@ -69,14 +54,13 @@ MAX_PAGE_BYTES = 32 << 20
 # joining files, the next page then starts right at that byte, inside the excerpt's last line.
 EXCERPT_BYTES = 2000
 
-_CHUNK = 1 << 16
+# Bytes read from a file at a time.
+READ_BYTES = 1 << 16
 # A line longer than this (binary data, minified HTML) is passed on in pieces.
 _PIECE = 1 << 20
-_GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 
 _NCT_ID = re.compile(rb"NCT ID: NCT\d{8}")
-_LAST_UPDATED = b"Last Updated: "
 _RESULTS_TITLE = b"Trial Outcomes & Findings for "
 _NOT_PLAIN = (b"NCT ID: ", _BOM)
 _RESULTS_PAGE = re.compile(rb"Trial Outcomes & Findings for .* \(NCT NCT\d{8}\)")
@@ -86,27 +70,12 @@ _RESULTS_FOLLOWERS = frozenset(
     line.encode()
     for line in (RESULTS_PENDING_LABEL, RESULTS_AVAILABLE_LABEL, RESULTS_PENDING, RESULTS_AVAILABLE)
 )
-# Lines that are part of the page's fixed wording: never a trial's title.
-_FIXED_LINES = frozenset(
-    line.encode()
-    for line in (
-        *(part for section in SECTIONS for part in section if part),
-        RESULTS_PENDING,
-        RESULTS_AVAILABLE,
-        RESULTS_PENDING_LABEL,
-        RESULTS_AVAILABLE_LABEL,
-        VIEW_FULL_RESULTS,
-        *BASIC_LABELS.values(),
-        *DESIGN_LABELS.values(),
-    )
-)
 # Sentences a whole page may end with (the helper of its last section): a title glued to
 # one of them starts right after it. Headings and labels are too short to tell from the start
 # of a title.
 _PAGE_ENDINGS = frozenset(
     line.encode() for line in (*(helper for _, helper in SECTIONS if helper), RESULTS_PENDING)
 )
-_OFFSET = re.compile(r"at offset (\d+)")
 
 
 @frozen(kw_only=True)
@@ -124,8 +93,10 @@ class Page:
     data: bytes = b""
     # Byte offset of ``data`` in the (decompressed) file.
     offset: int = 0
-    # Set when these bytes cannot be read as text at all (binary, UTF-16, unreadable file).
+    # Set when these bytes cannot be read as text at all (binary, UTF-16, unreadable file),
+    # with the code of that error.
     error: str | None = None
+    code: DiagnosticCode | None = None
     # Bytes of the file as stored (compressed, for ``.gz``) read when the page was complete.
     consumed: int = 0
 
@@ -248,12 +219,7 @@ class Splitter:
         self._lines.append(line)
         self._size += len(line.piece)
         text = line.text
-        if (
-            self._body is None
-            and index
-            and text
-            and not (_NCT_ID.fullmatch(text) or text.startswith(_LAST_UPDATED))
-        ):
+        if self._body is None and index and text and not is_header_bytes(text):
             self._body = index
 
     def _previous_content(self, index: int) -> int | None:
@@ -271,14 +237,18 @@ class Splitter:
                 return None
             title_text = self._lines[title].text
             assert title_text is not None
-            if _is_fixed(title_text):
+            # Index 0 always holds content: the page's first line.
+            previous = _text(title_text)
+            start = nct_id_start(previous, title == 0, self._body is not None)
+            if start is Start.AT_NCT_ID:
                 # A page without a title line, right after the fixed wording of the page before.
-                return (index, 0) if self._body is not None else None
+                return index, 0
+            if is_fixed_line(previous):
+                return None
             glued = self._glue_point(title)
             if glued:
                 return title, glued
-            # Index 0 always holds content: a title past it ends the page before it.
-            return (title, 0) if title > 0 else None
+            return (title, 0) if start is Start.AT_TITLE else None
         if _RESULTS_TITLE in text:
             at = text.find(_RESULTS_TITLE)
             if _RESULTS_PAGE.fullmatch(text, at) and (at or index):
@@ -360,21 +330,17 @@ def _stripped(piece: bytes) -> tuple[bytes, int]:
     return stripped, len(_BOM) + len(rest) - len(stripped)
 
 
-def _is_fixed(text: bytes) -> bool:
-    return (
-        text in _FIXED_LINES
-        or _NCT_NUMBER.fullmatch(text) is not None
-        or _NCT_ID.fullmatch(text) is not None
-        or text.startswith(_LAST_UPDATED)
-    )
+def _text(line: bytes) -> str:
+    # Only header lines and the lines before an NCT ID line are decoded: few a page.
+    return line.decode("utf-8", "replace")
 
 
 def split_pages(data: bytes) -> list[tuple[int, int, int, bytes]]:
     """``(line, column, offset, data)`` of each page in ``data``."""
     splitter = Splitter()
     pages: list[tuple[int, int, int, bytes]] = []
-    for pieces in _pieces(_reader(data)):
-        pages.extend(splitter.feed_lines(pieces))
+    for lines in pieces(_reader(data)):
+        pages.extend(splitter.feed_lines(lines))
     pages.extend(splitter.finish())
     return pages
 
@@ -391,12 +357,12 @@ def _reader(data: bytes) -> Callable[[int], bytes]:
     return read
 
 
-def _pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[list[bytes]]:
+def pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[list[bytes]]:
     """The stream's lines with their line breaks, in pieces of at most ``_PIECE`` bytes,
     a chunk's worth at a time."""
     rest = first
     while True:
-        chunk = read(_CHUNK)
+        chunk = read(READ_BYTES)
         if not chunk:
             break
         lines = (rest + chunk).splitlines(keepends=True)
@@ -411,201 +377,3 @@ def _pieces(read: Callable[[int], bytes], first: bytes = b"") -> Iterator[list[b
             rest = rest[len(rest) - keep :]
     if rest:
         yield rest.splitlines(keepends=True)
-
-
-def page_files(path: str) -> Iterator[str]:
-    """The page files under a directory, in a stable order: each directory's files by name,
-    then its subdirectories by name."""
-    for root, directories, names in os.walk(path):
-        directories.sort()
-        for name in sorted(names):
-            if name.lower().endswith(PAGE_SUFFIXES):
-                yield os.path.join(root, name)
-
-
-def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
-    """Every page of the file at ``path`` (``None``: standard input), never raising.
-
-    A file that cannot be read as text gives one ``Page`` with ``error`` set; a stream that
-    breaks off (a truncated ``.gz``) gives the pages before the break and one error for the
-    rest.
-    """
-    name = shown if shown is not None else (STDIN if path is None else _printable(path))
-    try:
-        raw: BinaryIO = sys.stdin.buffer if path is None else open(path, "rb")  # noqa: SIM115
-    except OSError as error:
-        yield Page(path=name, line=1, error=f"cannot read the file: {_os_reason(error)}")
-        return
-    try:
-        yield from _read_stream(raw, name, path is not None and path.lower().endswith(".gz"))
-    finally:
-        if path is not None:
-            raw.close()
-
-
-def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
-    splitter = Splitter()
-
-    def consumed() -> int:
-        try:
-            return raw.tell()
-        except OSError:  # a pipe
-            return 0
-
-    try:
-        head = raw.read(_CHUNK)
-        read: Callable[[int], bytes] = raw.read
-        if head.startswith(_GZIP_MAGIC):
-            # Sniffed rather than told by the name: ``-`` and ``.txt`` may be gzip too.
-            read = gzip.GzipFile(fileobj=_Prefixed(head, raw), mode="rb").read
-            head = read(_CHUNK)
-        elif named_gz and head:
-            yield Page(
-                path=name,
-                line=1,
-                consumed=consumed(),
-                error="the file is named .gz but is not gzip-compressed",
-            )
-            return
-        problem = _not_text(head)
-        if problem is not None:
-            yield Page(path=name, line=1, consumed=consumed(), error=problem)
-            return
-        for pieces in _pieces(read, head):
-            for line, column, offset, data in splitter.feed_lines(pieces):
-                yield _page(name, line, column, offset, data, consumed())
-    except (OSError, EOFError, zlib.error) as error:
-        if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
-            what = "the gzip data is corrupt or cut off"
-        else:
-            what = "the file could not be read to the end"
-        yield Page(
-            path=name,
-            line=splitter.pending_line,
-            consumed=consumed(),
-            error=f"{what} ({_os_reason(error)}): the pages from this line on are lost",
-        )
-        return
-    for line, column, offset, data in splitter.finish():
-        yield _page(name, line, column, offset, data, consumed())
-
-
-def _page(name: str, line: int, column: int, offset: int, data: bytes, consumed: int) -> Page:
-    if len(data) > MAX_PAGE_BYTES:
-        return Page(
-            path=name,
-            line=line,
-            column=column,
-            offset=offset,
-            consumed=consumed,
-            error=f"no page start found in over {MAX_PAGE_BYTES >> 20} MiB from this line: "
-            "expected trial pages",
-        )
-    return Page(path=name, line=line, column=column, offset=offset, data=data, consumed=consumed)
-
-
-class _Prefixed:
-    """A binary stream that first gives back bytes already read from it."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size < 0 or size >= len(self._head):
-                head, self._head = self._head, b""
-                more = self._rest.read(-1 if size < 0 else size - len(head))
-                return head + more
-            head, self._head = self._head[:size], self._head[size:]
-            return head
-        return self._rest.read(size)
-
-    def seek(self, offset: int, /) -> int:
-        # Only rewinding a GzipFile seeks, and pages are read once, front to back.
-        raise io.UnsupportedOperation("seek")
-
-
-def _not_text(head: bytes) -> str | None:
-    """Why a file that starts with ``head`` is no text at all, or ``None``."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            decode(head[:2])
-        except ParseError as error:
-            return error.reason
-    nul = head.find(b"\x00")
-    if nul != -1:
-        return (
-            f"the file is binary: it holds a NUL byte at offset {nul} (UTF-16 text without a "
-            "byte order mark looks like this too); expected UTF-8 text"
-        )
-    return None
-
-
-def decode_page(page: Page) -> tuple[str, int | None]:
-    """The text of a page and, when the page ends inside a multi-byte character (the scraper
-    cuts pages at a byte count), the page line where that incomplete character was dropped.
-
-    Raises ``ParseError`` with a line and column of the page's own lines.
-    """
-    data = page.data
-    nul = data.find(b"\x00")
-    if nul != -1:
-        line, column = _position(data, nul)
-        raise ParseError(
-            f"the page holds binary data: a NUL byte at offset {page.offset + nul} of the file; "
-            "expected UTF-8 text",
-            line,
-            column,
-            code=DiagnosticCode.NOT_TEXT,
-        )
-    data, cut_line = _drop_cut_character(data)
-    try:
-        return decode(data), cut_line
-    except ParseError as error:
-        reason = error.reason
-        if page.offset:
-            # ``decode`` counts from the start of the page; the reader needs the file's offset.
-            reason = _OFFSET.sub(lambda m: f"at offset {page.offset + int(m.group(1))}", reason)
-        raise ParseError(reason, error.line, error.column, code=error.code) from None
-
-
-def _drop_cut_character(data: bytes) -> tuple[bytes, int | None]:
-    """``data`` without an incomplete UTF-8 sequence ending its last non-blank line."""
-    end = len(data.rstrip(b"\r\n \t"))
-    for back in range(1, 4):
-        index = end - back
-        if index < 0:
-            break
-        byte = data[index]
-        if byte < 0x80:
-            break
-        if byte >= 0xC0:
-            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
-            if back < needed and all(0x80 <= b < 0xC0 for b in data[index + 1 : end]):
-                line, _ = _position(data, index)
-                return data[:index] + data[end:], line
-            break
-    return data, None
-
-
-def _position(data: bytes, index: int) -> tuple[int, int]:
-    """1-based line and column of byte ``index``, counting breaks as the parser does."""
-    lines = data[:index].splitlines(keepends=True)
-    if not lines:
-        return 1, 1
-    last = lines[-1]
-    if last.endswith((b"\n", b"\r")):
-        return len(lines) + 1, 1
-    return len(lines), len(last.decode("utf-8", "replace")) + 1
-
-
-def _printable(path: str) -> str:
-    # A file name that is not UTF-8 must still go into UTF-8 JSON.
-    return os.fsencode(path).decode("utf-8", "replace")
-
-
-def _os_reason(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__

@@ -126,9 +126,14 @@ def error_schema() -> dict[str, Any]:
             "source": {"$ref": "#/$defs/Source"},
             "line": {"type": "integer", "minimum": 1},
             "column": {"type": "integer", "minimum": 1},
+            "code": {
+                "type": "string",
+                "description": "What went wrong, as a stable diagnostic code such as "
+                "not_a_page, cut_off or not_utf8.",
+            },
             "message": {"type": "string"},
         },
-        "required": ["source", "line", "column", "message"],
+        "required": ["source", "line", "column", "code", "message"],
         "additionalProperties": False,
         "$defs": {"Source": source_schema()},
     }

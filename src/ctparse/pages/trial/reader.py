@@ -17,6 +17,7 @@ from lark import Lark
 from ctparse.model import Trial
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages import grammar, lalr
+from ctparse.pages.boundaries import second_page_start
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
@@ -41,8 +42,6 @@ _LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 # Lines searched for from the newline before them, which the regex engine finds fast (see
 # source.py): every page pays for these scans.
 _PAGE_MARK = re.compile(r"\n(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
-_NCT_ID_LINE = re.compile(r"\nNCT ID: (NCT\d{8})\n")
-_HEADER_LINE = re.compile(r"NCT ID: NCT\d{8}|Last Updated: \d{4}-\d{2}-\d{2}")
 # Terminals the recovery may invent to close an unfinished structure, most useful first.
 _FILLERS = (
     "NCT_NUMBER",
@@ -180,33 +179,16 @@ def _every_line(
 
 
 def _second_page(text: str, padded: str) -> tuple[int, str] | None:
-    """Where a second page starts and its NCT id, if the text holds one (``padded`` is the
-    text after a newline).
-
-    As the command's dump splitter has it, an ``NCT ID:`` line starts a page only once the
-    page before has begun its body (a line other than the header lines), and that page
-    starts at its title: the line before, unless that is a header line itself.
-    """
-    found = _NCT_ID_LINE.finditer(padded)
-    first = next(found, None)
-    if first is None:
+    """Where a second page starts (1-based line) and its NCT id, if the text holds one
+    (``padded`` is the text after a newline), by the rule the dump splitter follows
+    (``ctparse.pages.boundaries``): one pass over the lines, whatever their number."""
+    if padded.count("\nNCT ID: NCT") < 2:
+        return None  # one NCT ID line (most pages): no second page
+    second = second_page_start(text.split("\n"))
+    if second is None:
         return None
-    lines: list[str] | None = None
-    # Each match starts at the newline before its NCT ID line (in ``padded``).
-    after = text.count("\n", 0, first.start()) + 1
-    for match in found:
-        nct_line = text.count("\n", 0, match.start()) + 1
-        lines = lines or text.split("\n")
-        between = [line for line in lines[after : nct_line - 1] if line]
-        if all(_HEADER_LINE.fullmatch(line) for line in between):
-            continue
-        start = nct_line - 1
-        while not lines[start - 1]:
-            start -= 1
-        if _HEADER_LINE.fullmatch(lines[start - 1]):
-            start = nct_line
-        return start, match[1]
-    return None
+    index, nct_id = second
+    return index + 1, nct_id
 
 
 def _first_page(source: Source, start: int) -> Source:

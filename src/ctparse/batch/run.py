@@ -1,0 +1,153 @@
+"""The batch engine: pages in, records through a pool of workers, out to sinks in input order.
+
+The parent process reads and splits the input and writes every result in input order;
+workers read each page into a ``PageRecord`` and encode it for its sink (the record sink, or
+the error sink for a page that failed). Work in flight is bounded, so memory does not grow
+with the number of pages.
+
+>>> from ctparse.batch.inputs import items
+>>> from ctparse.batch.run import BatchRun
+>>> from ctparse.batch.sinks import ErrorSink, JsonSink
+>>> records = JsonSink("trials.jsonl", sys.stdout.buffer)
+>>> batch = BatchRun(records, ErrorSink("errors.jsonl", sys.stderr.buffer))
+>>> summary = batch.run(items(["pages/"]), jobs=2)  # summary.codes: errors by code
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable
+from multiprocessing.context import BaseContext
+from typing import Any, NamedTuple
+
+from attrs import define, field
+
+from ctparse.batch.inputs import Item
+from ctparse.batch.pool import ordered_results
+from ctparse.batch.records import PageRecord, crashed_record, read_record
+from ctparse.batch.sinks import Sink
+
+__all__ = ["BatchRun", "Outcome", "Summary", "work_on"]
+
+
+class Outcome(NamedTuple):
+    """What became of one page, as the worker hands it back: the error's code (``None`` for
+    a record), the number of diagnostics, and the record encoded for its sink."""
+
+    code: str | None
+    diagnostics: int
+    encoded: Any
+
+
+@define
+class Summary:
+    """The counts of a run so far."""
+
+    pages: int = 0
+    records: int = 0
+    # Records with at least one diagnostic (lenient mode).
+    diagnosed: int = 0
+    # Error records by code, in order of first appearance.
+    codes: Counter[str] = field(factory=Counter)
+
+    @property
+    def errors(self) -> int:
+        return sum(self.codes.values())
+
+
+Encoder = Callable[[PageRecord], Any]
+
+
+def _outcome(record: PageRecord, encode: Encoder, encode_error: Encoder) -> Outcome:
+    if record.error is not None:
+        return Outcome(record.error.code, 0, encode_error(record))
+    diagnostics = getattr(record.page, "diagnostics", ())
+    return Outcome(None, len(diagnostics), encode(record))
+
+
+def work_on(
+    items: list[Item], lenient: bool, encode: Encoder, encode_error: Encoder
+) -> list[Outcome]:
+    """What a worker does with a chunk of pages: read each, encode it for its sink."""
+    return [_outcome(read_record(item.page, lenient), encode, encode_error) for item in items]
+
+
+def _size(item: Item) -> int:
+    return len(item.page.data)
+
+
+class BatchRun:
+    """One run: every page of the input becomes a record in ``sink`` or an error record in
+    ``errors``, in input order; ``summary`` counts them as the run goes."""
+
+    def __init__(self, sink: Sink, errors: Sink, *, summary: Summary | None = None) -> None:
+        self.sink = sink
+        self.errors = errors
+        self.summary = summary if summary is not None else Summary()
+
+    def run(
+        self,
+        items: Iterable[Item],
+        *,
+        jobs: int = 1,
+        lenient: bool = False,
+        on_page: Callable[[int, int], None] | None = None,
+        work: Callable[..., list[Outcome]] = work_on,
+        context: BaseContext | None = None,
+    ) -> Summary:
+        """Open both sinks, read every page, commit both sinks; on any exception (an
+        interrupt, a failed write) abort both and re-raise. ``on_page(pages, position)`` is
+        called after each page (for a progress bar)."""
+        sinks = (self.sink, self.errors)
+        opened: list[Sink] = []
+        try:
+            for sink in sinks:
+                sink.open()
+                opened.append(sink)
+            bound = functools.partial(
+                work,
+                lenient=lenient,
+                encode=self.sink.encoder(),
+                encode_error=self.errors.encoder(),
+            )
+            results = ordered_results(
+                items, bound, jobs, size=_size, lost=self._lost(), context=context
+            )
+            try:
+                for item, outcome in results:
+                    self._take(outcome)
+                    if on_page is not None:
+                        on_page(self.summary.pages, item.position)
+            finally:
+                close = getattr(results, "close", None)
+                if close is not None:
+                    close()
+            for sink in sinks:
+                sink.commit()
+        except BaseException:
+            for sink in opened:
+                sink.abort()
+            raise
+        return self.summary
+
+    def _lost(self) -> Callable[[Item], Outcome]:
+        return functools.partial(_lost_outcome, encode_error=self.errors.encoder())
+
+    def _take(self, outcome: Outcome) -> None:
+        summary = self.summary
+        summary.pages += 1
+        if outcome.code is not None:
+            summary.codes[outcome.code] += 1
+            self.errors.write(outcome.encoded)
+            return
+        summary.records += 1
+        if outcome.diagnostics:
+            summary.diagnosed += 1
+        self.sink.write(outcome.encoded)
+
+
+def _lost_outcome(item: Item, encode_error: Encoder) -> Outcome:
+    record = crashed_record(item.page)
+    assert record.error is not None
+    return Outcome(record.error.code, 0, encode_error(record))

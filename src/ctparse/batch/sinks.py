@@ -1,0 +1,318 @@
+"""Outputs of a batch run: sinks, and the atomic files they write.
+
+A sink takes the records of a run in input order. Its ``encoder`` runs in the worker processes
+and turns a ``PageRecord`` into what ``write`` takes in the parent (a finished JSON line as
+bytes, for the JSON sinks), so that the parent does little more than write. Files are written
+under a temporary name beside their target and renamed on ``commit``: the named file is only
+ever the previous one or the finished one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, Protocol
+
+from ctparse.batch.records import PageRecord, trial_of
+from ctparse.formats.ctgov import to_ctgov
+from ctparse.formats.json import to_dict
+
+__all__ = [
+    "AtomicFile",
+    "ErrorSink",
+    "JsonSink",
+    "OpenFailed",
+    "Sink",
+    "Target",
+    "WriteFailed",
+    "encode_error",
+    "encode_record",
+]
+
+# Shapes of the JSON sink's output.
+FORMS = ("jsonl", "json", "pretty")
+# Shapes of one record.
+SHAPES = ("trial", "ctgov")
+
+
+class Sink(Protocol):
+    """Where the records of a run go. ``open``, then ``write`` for each encoded record in
+    input order, then ``commit`` (or ``abort`` if the run stops short)."""
+
+    def encoder(self) -> Callable[[PageRecord], Any]:
+        """A picklable function (module-level, or a ``functools.partial`` of one) run in the
+        workers: turns a record into what ``write`` takes."""
+        ...
+
+    def open(self) -> None:
+        """Create the temporary outputs."""
+        ...
+
+    def write(self, encoded: Any) -> None:
+        """Take one encoded record (in the parent, in input order)."""
+        ...
+
+    def commit(self) -> None:
+        """Put every output in place at once."""
+        ...
+
+    def abort(self) -> None:
+        """Remove the temporaries; leave the outputs as they were."""
+        ...
+
+
+class WriteFailed(Exception):
+    """Writing an output failed (a full disk, a file size limit, a device error)."""
+
+    def __init__(self, target: str, error: OSError) -> None:
+        super().__init__(target, error)
+        self.target = target
+        self.reason = error.strerror or str(error)
+
+
+class OpenFailed(WriteFailed):
+    """An output could not be created at all."""
+
+
+class Target:
+    """An output stream that names itself when a write to it fails."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+
+    def write(self, data: bytes) -> None:
+        with self._named():
+            self.stream.write(data)
+
+    def flush(self) -> None:
+        with self._named():
+            self.stream.flush()
+
+    @contextlib.contextmanager
+    def _named(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise  # the reader went away: not a failed write
+        except OSError as error:
+            raise WriteFailed(self.name, error) from error
+
+
+class AtomicFile:
+    """A file written under a temporary name in its directory and renamed when complete.
+
+    A path that exists and is no regular file (``/dev/null``, a named pipe) is written
+    directly: renaming over it would replace the device or pipe itself.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._temporary: str | None = None
+        if os.path.exists(path) and not os.path.isfile(path):
+            self.stream: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by commit/discard
+            return
+        directory = os.path.dirname(os.path.abspath(path))
+        descriptor, self._temporary = tempfile.mkstemp(
+            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
+        )
+        self.stream = os.fdopen(descriptor, "wb")
+
+    @property
+    def replaces(self) -> bool:
+        """Whether the file is written aside and renamed (not a device or pipe)."""
+        return self._temporary is not None
+
+    @property
+    def target(self) -> Target:
+        return Target(self.stream, self.path)
+
+    def commit(self) -> None:
+        try:
+            self._finish()
+        except OSError as error:
+            raise WriteFailed(self.path, error) from error
+
+    def _finish(self) -> None:
+        self.stream.flush()
+        if self._temporary is None:
+            self.stream.close()
+            return
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        # mkstemp makes the file private; give it the mode a plainly created file would have.
+        try:
+            mode = os.stat(self.path).st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(self._temporary, mode)
+        os.replace(self._temporary, self.path)
+
+    def discard(self) -> None:
+        # Closing flushes what is buffered, which fails again on a full disk: the file goes
+        # anyway.
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        if self._temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)
+
+
+class _StreamSink:
+    """A sink that writes bytes to a file (atomically) or to a given stream."""
+
+    def __init__(self, path: str | None, stream: BinaryIO, name: str) -> None:
+        self.path = path
+        self._stream = stream
+        self._name = name
+        self._file: AtomicFile | None = None
+        self._target = Target(stream, name)
+
+    @property
+    def replaced(self) -> tuple[str, ...]:
+        """The files this sink writes aside and renames (left as before on ``abort``)."""
+        return (self._file.path,) if self._file is not None and self._file.replaces else ()
+
+    def open(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self._file = AtomicFile(self.path)
+        except OSError as error:
+            raise OpenFailed(self.path, error) from error
+        self._target = self._file.target
+
+    def commit(self) -> None:
+        self._close()
+        if self._file is not None:
+            self._file.commit()
+        else:
+            self._target.flush()
+
+    def _close(self) -> None:
+        """Write what ends the output."""
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.discard()
+
+
+class JsonSink(_StreamSink):
+    """Records as JSON Lines (``jsonl``), as one JSON array (``json``) or as the one record
+    alone, pretty-printed and without its ``source`` (``pretty``). ``to`` is the shape of a
+    record: the Trial's keys (``trial``) or an API v2 study record (``ctgov``; with the
+    diagnostics beside it when ``lenient``)."""
+
+    def __init__(
+        self,
+        path: str | None,
+        stream: BinaryIO,
+        *,
+        form: str = "jsonl",
+        to: str = "trial",
+        lenient: bool = False,
+        name: str = "standard output",
+    ) -> None:
+        if form not in FORMS or to not in SHAPES:
+            raise ValueError(f"form must be one of {FORMS}, to one of {SHAPES}")
+        super().__init__(path, stream, name)
+        self._form = form
+        self._to = to
+        self._lenient = lenient
+        self.written = 0
+
+    def encoder(self) -> Callable[[PageRecord], bytes]:
+        return functools.partial(
+            encode_record, to=self._to, lenient=self._lenient, pretty=self._form == "pretty"
+        )
+
+    def open(self) -> None:
+        super().open()
+        if self._form == "json":
+            self._target.write(b"[")
+
+    def write(self, encoded: bytes) -> None:
+        if self._form == "json":
+            self._target.write(b"\n" if not self.written else b",\n")
+            self._target.write(encoded)
+        elif self._form == "jsonl":
+            self._target.write(encoded + b"\n")
+        else:
+            self._target.write(encoded)
+        self.written += 1
+
+    def _close(self) -> None:
+        if self._form == "json":
+            self._target.write(b"\n]\n" if self.written else b"]\n")
+
+
+class ErrorSink(_StreamSink):
+    """Error records as JSON Lines, to a file or to a stream (standard error). On a stream,
+    each record is flushed at once, after ``before_write`` (which clears a progress bar)."""
+
+    def __init__(
+        self,
+        path: str | None,
+        stream: BinaryIO,
+        *,
+        before_write: Callable[[], None] | None = None,
+        name: str = "standard error",
+    ) -> None:
+        super().__init__(path, stream, name)
+        self._before_write = before_write
+
+    def encoder(self) -> Callable[[PageRecord], bytes]:
+        return encode_error
+
+    def write(self, encoded: bytes) -> None:
+        if self.path is not None:
+            self._target.write(encoded + b"\n")
+            return
+        if self._before_write is not None:
+            self._before_write()
+        self._target.write(encoded + b"\n")
+        self._target.flush()
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _source(record: PageRecord) -> dict[str, Any]:
+    return {"path": record.source.path, "line": record.source.line}
+
+
+def encode_record(record: PageRecord, *, to: str, lenient: bool, pretty: bool = False) -> bytes:
+    """A trial record as JSON: ``source`` beside the Trial's keys (or an API v2 study
+    record's), compact; or, ``pretty``, the record alone with an indent and a final break."""
+    trial = trial_of(record)
+    if to == "ctgov":
+        body = to_ctgov(trial)
+        if lenient:
+            body["diagnostics"] = to_dict(trial)["diagnostics"]
+    else:
+        body = to_dict(trial)
+    if pretty:
+        return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return _compact({"source": _source(record), **body})
+
+
+def encode_error(record: PageRecord) -> bytes:
+    """An error record as one line of JSON: source, line, column, code, message."""
+    error = record.error
+    assert error is not None
+    return _compact(
+        {
+            "source": _source(record),
+            "line": error.line,
+            "column": error.column,
+            "code": error.code,
+            "message": error.message,
+        }
+    )

@@ -1,0 +1,233 @@
+"""The commands: ``parse`` (through the batch engine), ``render`` and ``schema``.
+
+Each takes the parsed arguments and a ``usage`` function that exits with status 2, and
+returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import BinaryIO, Literal, NoReturn
+
+import attrs
+
+from ctparse.batch.inputs import Item, items, total_bytes
+from ctparse.batch.pool import cpu_count
+from ctparse.batch.run import BatchRun, Summary
+from ctparse.batch.sinks import AtomicFile, ErrorSink, JsonSink, OpenFailed, WriteFailed
+from ctparse.formats.json import from_dict
+from ctparse.formats.schema import error_schema, record_schema
+from ctparse.model import Trial
+from ctparse.pages.trial.render import render
+
+from .exits import EXIT_FAILED_PAGES, EXIT_OK, EXIT_WRITE_FAILED, interrupted
+from .progress import Progress
+
+__all__ = ["parse_command", "render_command", "schema_command"]
+
+Usage = Callable[[str], NoReturn]
+
+
+# ---------------------------------------------------------------- schema
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    schema = error_schema() if args.error else record_schema()
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parse
+
+
+class _Stopped(BaseException):
+    """SIGTERM, turned into an exception so that temporary files are cleaned up (a
+    BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+def _check_paths(args: argparse.Namespace, output: str | None, usage: Usage) -> None:
+    paths: list[str] = args.paths
+    if paths.count("-") > 1:
+        usage("standard input (-) can be read only once")
+    for path in paths:
+        if path != "-" and not os.path.exists(path):
+            usage(f"no such file or directory: {path}")
+    for target in (path for path in (output, args.errors) if path is not None):
+        if os.path.isdir(target):
+            usage(f"{target} is a directory")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
+            usage(f"cannot write {target}: its directory does not exist")
+    if (
+        output
+        and args.errors
+        and os.path.realpath(output) == os.path.realpath(args.errors)
+        and (os.path.isfile(output) or not os.path.exists(output))
+    ):
+        usage("OUT and ERRFILE must be different files")
+
+
+def _form(
+    args: argparse.Namespace, output: str | None, pages: Iterator[Item]
+) -> tuple[str, Iterator[Item]]:
+    """The shape of the output, and the pages (with any looked at ahead put back): one page
+    in, to standard output and no ``--format``, is that record alone, pretty-printed."""
+    if args.format:
+        return args.format, pages
+    if output is not None:
+        return "jsonl", pages
+    ahead = list(itertools.islice(pages, 2))
+    return ("pretty" if len(ahead) == 1 else "jsonl"), itertools.chain(ahead, pages)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
+
+
+def summary_line(summary: Summary, errfile: str | None, lenient: bool, elapsed: float) -> str:
+    """The closing summary: counts, errors by code (and where they are), speed."""
+    text = (
+        f"ctparse: {_count(summary.pages, 'page')} read, "
+        f"{_count(summary.records, 'record')} written, {_count(summary.errors, 'error')}"
+    )
+    if summary.errors:
+        codes = ", ".join(f"{count:,} {code}" for code, count in summary.codes.most_common())
+        text += f" (in {errfile}: {codes})" if errfile else f" ({codes})"
+    if lenient:
+        text += f", {summary.diagnosed} with diagnostics"
+    return text + f"; {summary.pages / max(elapsed, 1e-9):,.0f} pages/s ({elapsed:.1f} s)\n"
+
+
+def _say(stream: BinaryIO, message: str) -> None:
+    stream.write(message.encode("utf-8", "replace"))
+    stream.flush()
+
+
+def parse_command(args: argparse.Namespace, usage: Usage) -> int:
+    output = args.output if args.output not in (None, "-") else None
+    _check_paths(args, output, usage)
+    if "-" in args.paths and sys.stdin.isatty():
+        sys.stderr.write("ctparse: reading pages from the terminal; end with Ctrl-D\n")
+    stderr = sys.stderr.buffer
+    sys.stderr.flush()
+    show_progress = not args.quiet and stderr.isatty()
+    progress = Progress(stderr, show_progress, total_bytes(args.paths) if show_progress else None)
+
+    def empty(directory: str) -> None:
+        # Most likely a wrong path or suffix: say so rather than report 0 pages silently.
+        if not args.quiet:
+            progress.clear()
+            _say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    start = time.monotonic()
+    summary = Summary()
+    outputs: list[JsonSink | ErrorSink] = []
+
+    def stop(what: str) -> None:
+        """Say that the run stopped short, and which outputs were left as they were."""
+        progress.clear()
+        kept = ", ".join(path for sink in outputs for path in sink.replaced)
+        _say(stderr, f"ctparse: {what}{f'; {kept} left as before' if kept else ''}\n")
+
+    try:
+        # Inside: reading the first pages (to choose the output's shape) may be interrupted.
+        form, pages = _form(args, output, items(args.paths, empty))
+        records = JsonSink(output, sys.stdout.buffer, form=form, to=args.to, lenient=args.lenient)
+        errors = ErrorSink(args.errors, stderr, before_write=progress.clear)
+        outputs += (records, errors)
+        BatchRun(records, errors, summary=summary).run(
+            pages, jobs=args.jobs or cpu_count(), lenient=args.lenient, on_page=progress.update
+        )
+    except OpenFailed as failed:
+        usage(f"cannot write {failed.target}: {failed.reason}")
+    except (KeyboardInterrupt, _Stopped) as stopped:
+        stop(f"interrupted after {_count(summary.pages, 'page')}")
+        return interrupted(stopped.signum if isinstance(stopped, _Stopped) else signal.SIGINT)
+    except WriteFailed as failed:
+        done = _count(summary.pages, "page")
+        stop(f"cannot write {failed.target} ({failed.reason}); stopped after {done}")
+        return EXIT_WRITE_FAILED
+    except BrokenPipeError:
+        # The reader of stdout went away (``| head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED_PAGES
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.clear()
+    if not args.quiet:
+        elapsed = time.monotonic() - start
+        _say(stderr, summary_line(summary, args.errors, args.lenient, elapsed))
+    return EXIT_FAILED_PAGES if summary.errors else EXIT_OK
+
+
+# ---------------------------------------------------------------- render
+
+
+_TRIAL_KEYS = frozenset(field.name for field in attrs.fields(Trial))
+
+
+def _documents(content: str, file: str) -> list[tuple[int, str]]:
+    """The JSON documents of FILE with their line numbers: one Trial, or JSON Lines."""
+    if content.lstrip().startswith("{") and not file.endswith(".jsonl"):
+        return [(1, content)]
+    return [(n, line) for n, line in enumerate(content.split("\n"), 1) if line.strip()]
+
+
+def _page_of(document: str, layout: Literal["bare", "labelled"]) -> str:
+    data = json.loads(document)
+    data.pop("source", None)
+    missing = _TRIAL_KEYS - set(data)
+    if missing:
+        raise ValueError(f"no {', '.join(sorted(missing))}")
+    return render(from_dict(data), layout)
+
+
+def render_command(args: argparse.Namespace, usage: Usage) -> int:
+    """Page text for each Trial in FILE; a record that is no Trial is reported, not fatal."""
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            content = handle.read()
+    except OSError as error:
+        usage(f"cannot read {args.file}: {error}")
+    pages: list[str] = []
+    failed = 0
+    for number, document in _documents(content, args.file):
+        try:
+            pages.append(_page_of(document, args.layout))
+        except Exception as error:  # a bad record costs that record, not the run
+            failed += 1
+            sys.stderr.write(
+                f"ctparse render: {args.file}:{number}: not a Trial record: "
+                f"{type(error).__name__}: {error}\n"
+            )
+    text = "\n".join(pages) + ("\n" if pages else "")
+    try:
+        if args.output and args.output != "-":
+            output = AtomicFile(args.output)
+            output.stream.write(text.encode("utf-8"))
+            output.commit()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as error:
+        usage(f"cannot write the output: {error}")
+    except WriteFailed as error:
+        usage(f"cannot write the output: {error.reason}")
+    return EXIT_FAILED_PAGES if failed else EXIT_OK

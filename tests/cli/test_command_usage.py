@@ -1,0 +1,48 @@
+"""Usage errors, ``--version`` and ``--help``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ctparse
+from support.command import (
+    FULL,
+    run,
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["parse", "missing.txt"], "ctparse parse: error: no such file or directory: missing.txt"),
+        (["parse", "page.txt", "--bogus"], "unrecognized arguments: --bogus"),
+        (["parse", "page.txt", "-j", "-1"], "must be 0 (one per core) or more"),
+        (["parse", "page.txt", "-j", "many"], "not a number: 'many'"),
+        (["parse", "page.txt", "--format", "xml"], "invalid choice: 'xml'"),
+        (["parse", "-", "-"], "standard input (-) can be read only once"),
+        (["parse", "page.txt", "-o", "no/such/dir/out.jsonl"], "its directory does not exist"),
+        (["parse", "page.txt", "-o", "same", "--errors", "same"], "must be different files"),
+        (["parse"], "the following arguments are required: PATH"),
+        ([], "usage: ctparse"),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    shutil.copy(FULL, tmp_path / "page.txt")
+    result = run(*args, cwd=tmp_path)
+    assert (result.status, result.stdout) == (2, b"")
+    assert message in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["page.txt"]
+
+
+def test_version_and_help(tmp_path: Path) -> None:
+    version = run("--version", cwd=tmp_path)
+    assert (version.status, version.stdout) == (0, f"ctparse {ctparse.__version__}\n".encode())
+    top = run("--help", cwd=tmp_path)
+    assert top.status == 0 and b"examples:" in top.stdout and b"ctparse schema" in top.stdout
+    sub = run("parse", "--help", cwd=tmp_path)
+    assert sub.status == 0
+    for words in (b"examples:", b"ctparse parse pages/ -o trials.jsonl", b"--lenient", b"exit"):
+        assert words in sub.stdout
