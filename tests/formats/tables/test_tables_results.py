@@ -416,6 +416,7 @@ def test_an_empty_results_page_gives_its_flow_row_only() -> None:
         ("NA", None),
         ("nan", None),
         ("inf", None),
+        ("1e999", None),
         ("1,234", None),
         (" 5", None),
         ("33 to 76", None),

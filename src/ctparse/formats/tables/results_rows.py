@@ -9,6 +9,7 @@ null ``result_group_id``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -25,10 +26,12 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def registry_number(text: str | None) -> float | None:
-    """``55.1`` as 55.1; null for anything that is not one number (``NA``, ``33 to 76``)."""
+    """``55.1`` as 55.1; null for anything that is not one finite number (``NA``,
+    ``33 to 76``, ``1e999``)."""
     if text is None or _NUMBER.fullmatch(text) is None:
         return None
-    return float(text)
+    number = float(text)
+    return number if math.isfinite(number) else None
 
 
 def flow_details(notes: Sequence[str]) -> tuple[str | None, str | None]:
