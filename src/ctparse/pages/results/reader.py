@@ -16,12 +16,11 @@ from typing import cast
 from attrs import evolve
 from lark import Lark
 
-from ctparse.errors import ParseError
 from ctparse.model import DiagnosticCode, Phase, Results, Status
 from ctparse.pages import grammar, lalr
 from ctparse.pages.kind import page_kind
 from ctparse.pages.lines import Source
-from ctparse.pages.problems import Problem, to_diagnostics
+from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
 from ctparse.pages.results import vocabulary as page
 from ctparse.pages.results.assembly import build_results
@@ -88,15 +87,7 @@ def parse_results(text: str, *, lenient: bool = False) -> Results:
     diagnostics = to_diagnostics(source, problems)
     failures = [d for d in diagnostics if d.code != DiagnosticCode.UNKNOWN_SECTION]
     if failures and not lenient:
-        first = failures[0]
-        raise ParseError(
-            first.message,
-            first.line,
-            first.column,
-            code=first.code,
-            section=first.section,
-            diagnostics=diagnostics,
-        )
+        raise_first(diagnostics, failures[0])
     return evolve(results, diagnostics=diagnostics)
 
 
