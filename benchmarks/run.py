@@ -90,9 +90,8 @@ def median_bare_and_results(runs: int) -> None:
         f"| floor on the median bare page ({len(median.encode())} B) | {repeat / best_floor:,.0f} |"
     )
     print(f"| ctparse.parse, median bare page | {repeat / best_median:,.0f} |")
-    print(
-        f"| ctparse.parse_results, {len(results)} results pages | {len(results) / best_results:,.0f} |"
-    )
+    rate = len(results) / best_results
+    print(f"| ctparse.parse_results, {len(results)} results pages | {rate:,.0f} |")
 
 
 def split_sections(text: str) -> list[tuple[str, list[str]]]:
