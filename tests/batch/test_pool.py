@@ -79,7 +79,7 @@ def test_the_pool_survives_a_worker_that_dies(
         Item(Page(path="d.txt", line=i + 1, data=b"CRASH" if i == 40 else page), i)
         for i in range(100)
     ]
-    encode = functools.partial(encode_record, to="trial", lenient=False)
+    encode = functools.partial(encode_record, to="page", lenient=False)
     work = functools.partial(
         crashing_work.work, lenient=False, encode=encode, encode_error=encode_error
     )

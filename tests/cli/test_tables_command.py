@@ -60,6 +60,9 @@ def test_every_page_read_is_a_row_of_pages_or_errors(tmp_path: Path) -> None:
         ("pages/d.txt", "1", "empty"),
         ("pages/e.txt", "1", "not_a_page"),
     ]
+    # The results page's own tables, keyed by its nct_id.
+    groups = rows(tmp_path / "out" / "result_groups.csv")
+    assert groups and {group["nct_id"] for group in groups} == {results_page()[0].nct_id}
     studies = rows(tmp_path / "out" / "studies.csv")
     assert [study["nct_id"] for study in studies] == [
         ctparse.parse_file(path).nct_id for path in (FULL, LABELLED, OBSERVATIONAL, WITHDRAWN)

@@ -21,7 +21,6 @@ from ctparse.formats import deepjson
 from ctparse.formats.ctgov_results import to_ctgov
 from ctparse.formats.json import to_dict
 from ctparse.formats.tables import TableFormat, TablesWriter, flatten
-from ctparse.formats.tables import page_kind as table_kind
 
 __all__ = [
     "AtomicFile",
@@ -350,13 +349,7 @@ def encode_rows(record: PageRecord) -> tuple[Any, ...]:
         error = record.error
         return ("error", record.source.path, error.line, error.column, error.code, error.message)
     page = page_of(record)
-    try:
-        table_kind(page)
-    except TypeError:
-        # A page kind without tables of its own yet (results pages): its ``pages`` row only.
-        rows: dict[str, Any] = {}
-    else:
-        rows = flatten(page)
+    rows = flatten(page)
     return (
         "page",
         rows,

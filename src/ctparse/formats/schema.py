@@ -52,8 +52,8 @@ def source_schema() -> dict[str, Any]:
 def record_schema() -> dict[str, Any]:
     """One output record: every key of ``Trial`` (always present), and ``source``.
 
-    ``source`` is in every JSON Lines and ``--format json`` record; the pretty-printed
-    single Trial (one page in, no ``-o``) is the Trial alone.
+    The command writes ``kind`` and ``source`` beside the keys of every record
+    (``page_record_schema``); ``to_dict`` output has neither.
     """
     return _page_schema(Trial, "ctparse record", "One trial page", "Trial")
 
@@ -71,8 +71,8 @@ def _page_schema(model: type[Any], title: str, what: str, name: str) -> dict[str
     builder.definitions["Source"] = source_schema()
     schema["description"] = (
         f"{what} read by ctparse: every field of the {name} model, always present "
-        "(an absent value is null or an empty array), in the model's order. 'source' is in "
-        "every JSON Lines and --format json record; the pretty-printed single record has none."
+        "(an absent value is null or an empty array), in the model's order. The command "
+        "writes 'kind' and 'source' beside them in every record; to_dict output has neither."
     )
     return {
         "$schema": DIALECT,
