@@ -10,7 +10,8 @@ import argparse
 import os
 import sys
 
-from ctparse.batch.sinks import ErrorSink, JsonSink, RefusedTarget, Sink, TablesSink
+from ctparse.batch.sinks import ErrorSink, JsonSink, Sink
+from ctparse.batch.table_sink import RefusedTarget, TablesSink
 from ctparse.formats import deepjson
 from ctparse.formats.schema import error_schema, page_record_schema
 from ctparse.formats.tables import ParquetUnavailableError
