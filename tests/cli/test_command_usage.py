@@ -64,3 +64,10 @@ def test_help_says_the_shape_depends_only_on_options(tmp_path: Path) -> None:
     shown = " ".join(run("parse", "--help", cwd=tmp_path).stdout.decode().split())
     assert "depends only on the options, never on how many pages the input holds" in shown
     assert "'path:line:column: code: message'" in shown
+
+
+def test_the_old_name_of_the_page_record_shape_still_works(tmp_path: Path) -> None:
+    old = run("parse", str(FULL), "--to", "trial", "-q", cwd=tmp_path)
+    new = run("parse", str(FULL), "--to", "page", "-q", cwd=tmp_path)
+    assert old.status == new.status == 0
+    assert old.stdout == new.stdout

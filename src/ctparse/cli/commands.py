@@ -54,8 +54,9 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
     error_form = args.error_format or ("jsonl" if errfile else "text")
 
     def make(progress: Progress) -> tuple[Sink, Sink]:
+        shape = "page" if args.to == "trial" else args.to
         records = JsonSink(
-            output, sys.stdout.buffer, form=args.format, to=args.to, lenient=args.lenient
+            output, sys.stdout.buffer, form=args.format, to=shape, lenient=args.lenient
         )
         errors = ErrorSink(errfile, sys.stderr.buffer, form=error_form, before_write=progress.clear)
         return records, errors

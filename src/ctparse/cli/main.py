@@ -147,10 +147,11 @@ def _parse_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     run.add_argument(
         "--to",
-        choices=("page", "ctgov"),
+        choices=("page", "ctgov", "trial"),
         default="page",
         help="record shape: the page's keys (default) or a ClinicalTrials.gov API v2 study "
-        "record (protocolSection; resultsSection for results pages)",
+        "record (protocolSection; resultsSection for results pages); 'trial' is the old "
+        "name of 'page' and still works",
     )
 
 
