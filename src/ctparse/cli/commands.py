@@ -23,6 +23,7 @@ from ctparse.batch.inputs import Item, items, total_bytes
 from ctparse.batch.pool import cpu_count
 from ctparse.batch.run import BatchRun, Summary
 from ctparse.batch.sinks import AtomicFile, ErrorSink, JsonSink, OpenFailed, WriteFailed
+from ctparse.batch.walk import clash
 from ctparse.formats.json import from_dict
 from ctparse.formats.schema import error_schema, record_schema
 from ctparse.model import Trial
@@ -71,6 +72,9 @@ def _check_paths(args: argparse.Namespace, output: str | None, usage: Usage) -> 
     for target in (path for path in (output, args.errors) if path is not None):
         if os.path.isdir(target):
             usage(f"{target} is a directory")
+        destroys = clash(paths, target)
+        if destroys is not None:
+            usage(f"{destroys}: refusing to overwrite it")
         if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
             usage(f"cannot write {target}: its directory does not exist")
     if (
