@@ -3,13 +3,17 @@ parents, closed streams. Nothing is lost without a word, nothing hangs."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from support.command import FULL, WITHDRAWN, run, summary_of
+from support.command import CTPARSE, FULL, WITHDRAWN, run, summary_of
 
 
 def test_a_walk_follows_linked_directories_and_reports_a_fifo(tmp_path: Path) -> None:
@@ -67,3 +71,79 @@ def test_an_output_beside_the_pages_of_a_walked_tree_is_fine(tmp_path: Path) -> 
     result = run("parse", ".", "-o", "trials.jsonl", "--errors", "errors.jsonl", cwd=tmp_path)
     assert result.status == 0
     assert len((tmp_path / "trials.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    # A caller waiting for the end of the output (capture_output) must not wait forever:
+    # workers, forkserver and resource tracker all hold the parent's stdout and stderr.
+    (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 20000)
+    process = subprocess.Popen(
+        [CTPARSE, "parse", "dump.txt", "-j", "2", "-q"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b'{"source":')  # the workers are at work
+    process.kill()
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        _end_orphans(process.pid)
+        raise
+    assert process.returncode == -signal.SIGKILL
+    # The resource tracker may say that it removed the pool's semaphores; nothing else.
+    assert b"Traceback" not in err
+
+
+def _end_orphans(parent: int) -> None:
+    # The processes the killed command left behind (found by its process group), so that a
+    # failing run of this test leaves nothing running.
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if os.getpgid(int(entry.name)) == parent:
+                    os.kill(int(entry.name), signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
+
+
+def _forkserver_of(pid: int) -> bool:
+    for child in _children(pid):
+        with contextlib.suppress(OSError):
+            if b"multiprocessing.forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_ctrl_c_while_workers_start_prints_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "dump.txt").write_bytes((FULL.read_bytes() + b"\n") * 2000)
+    process = subprocess.Popen(
+        [CTPARSE, "parse", "dump.txt", "-j", "2", "-q", "-o", "out.jsonl"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    # Ctrl-C reaches the whole group while the forkserver imports the parser (which takes
+    # a good part of a second), before it has started any worker.
+    deadline = time.monotonic() + 60
+    while not _forkserver_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        _end_orphans(process.pid)
+        raise
+    assert process.returncode == 130
+    assert err.decode() == "ctparse: interrupted after 0 pages; out.jsonl left as before\n"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from ctparse import __version__
+from ctparse.batch.pool import MAX_JOBS
 
 from .commands import parse_command, render_command, schema_command
 from .exits import EXIT_USAGE, STATUS_HELP
@@ -135,6 +136,8 @@ def _jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if jobs < 0:
         raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    if jobs > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_JOBS} worker processes")
     return jobs
 
 
