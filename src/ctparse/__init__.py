@@ -9,80 +9,84 @@ Outcomes & Findings for ...``).
 >>> results = ctparse.parse_results(text, lenient=True)
 >>> record = ctparse.parse_page(text)      # either kind, decided from the text
 >>> ctparse.to_json(record)
->>> for page in ctparse.iter_pages("dump.txt.gz"):  # pages of a dump, not parsed
-...     page.source, page.text or page.error
 """
 
 from __future__ import annotations
 
-from ctparse import tables
-from ctparse.batch.inputs import parse_file
-from ctparse.batch.records import iter_pages
-from ctparse.eligibility.constraints import constraints
-from ctparse.errors import ParseError, RecordError
-from ctparse.formats.ctgov import from_ctgov
-from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
-from ctparse.formats.json import from_json, to_dict, to_json
-from ctparse.formats.json import record_from_dict as from_dict
-from ctparse.model import (
-    Age,
-    AgencyClass,
-    AgeUnit,
-    Allocation,
-    Arm,
-    ArmGroupType,
-    Baseline,
-    BaselineCell,
-    BaselineGroup,
-    BaselineMeasure,
-    Constraint,
-    Criterion,
-    Design,
-    Diagnostic,
-    DiagnosticCode,
-    Eligibility,
-    FlowGroup,
-    FlowPeriod,
-    Identifier,
-    IdentifierType,
-    Intervention,
-    InterventionModel,
-    InterventionType,
-    Investigator,
-    LifeExpectancy,
-    LifeExpectancyUnit,
-    Location,
-    Masking,
-    Measure,
-    Measurement,
-    Milestone,
-    ObservationalModel,
-    OfficialRole,
-    Op,
-    ParticipantFlow,
-    PerformanceStatus,
-    Phase,
-    PrimaryOutcome,
-    PrimaryPurpose,
-    RelatedTrial,
-    Results,
-    ResultsSection,
-    ResultsTable,
-    Scale,
-    Sex,
-    Sponsor,
-    Status,
-    StudyType,
-    TableColumn,
-    TableRow,
-    TimePerspective,
-    Trial,
-    WhoMasked,
-    Withdrawal,
-)
-from ctparse.pages.dispatch import parse_page, render
-from ctparse.pages.results.reader import parse_results
-from ctparse.pages.trial.reader import parse
+import importlib
+from typing import TYPE_CHECKING
+
+# Names are imported on first use (module ``__getattr__``), so that ``import ctparse`` costs
+# only what a caller uses: parsing a page does not load the tables, formats or batch code.
+if TYPE_CHECKING:
+    from ctparse import tables
+    from ctparse.batch.inputs import parse_file
+    from ctparse.batch.records import iter_pages
+    from ctparse.eligibility.constraints import constraints
+    from ctparse.errors import ParseError, RecordError
+    from ctparse.formats.ctgov import from_ctgov
+    from ctparse.formats.ctgov_results import results_from_ctgov, to_ctgov
+    from ctparse.formats.json import from_json, to_dict, to_json
+    from ctparse.formats.json import record_from_dict as from_dict
+    from ctparse.model import (
+        Age,
+        AgencyClass,
+        AgeUnit,
+        Allocation,
+        Arm,
+        ArmGroupType,
+        Baseline,
+        BaselineCell,
+        BaselineGroup,
+        BaselineMeasure,
+        Constraint,
+        Criterion,
+        Design,
+        Diagnostic,
+        DiagnosticCode,
+        Eligibility,
+        FlowGroup,
+        FlowPeriod,
+        Identifier,
+        IdentifierType,
+        Intervention,
+        InterventionModel,
+        InterventionType,
+        Investigator,
+        LifeExpectancy,
+        LifeExpectancyUnit,
+        Location,
+        Masking,
+        Measure,
+        Measurement,
+        Milestone,
+        ObservationalModel,
+        OfficialRole,
+        Op,
+        ParticipantFlow,
+        PerformanceStatus,
+        Phase,
+        PrimaryOutcome,
+        PrimaryPurpose,
+        RelatedTrial,
+        Results,
+        ResultsSection,
+        ResultsTable,
+        Scale,
+        Sex,
+        Sponsor,
+        Status,
+        StudyType,
+        TableColumn,
+        TableRow,
+        TimePerspective,
+        Trial,
+        WhoMasked,
+        Withdrawal,
+    )
+    from ctparse.pages.dispatch import parse_page, render
+    from ctparse.pages.results.reader import parse_results
+    from ctparse.pages.trial.reader import parse
 
 __version__ = "0.1.0"
 
@@ -160,3 +164,92 @@ __all__ = [
     "to_dict",
     "to_json",
 ]
+
+# Where each public name lives: (module, name in it); ``tables`` is the module itself.
+_SOURCE_OF = {
+    "tables": ("ctparse.tables", ""),
+    "parse_file": ("ctparse.batch.inputs", "parse_file"),
+    "iter_pages": ("ctparse.batch.records", "iter_pages"),
+    "constraints": ("ctparse.eligibility.constraints", "constraints"),
+    "ParseError": ("ctparse.errors", "ParseError"),
+    "RecordError": ("ctparse.errors", "RecordError"),
+    "from_ctgov": ("ctparse.formats.ctgov", "from_ctgov"),
+    "results_from_ctgov": ("ctparse.formats.ctgov_results", "results_from_ctgov"),
+    "to_ctgov": ("ctparse.formats.ctgov_results", "to_ctgov"),
+    "from_json": ("ctparse.formats.json", "from_json"),
+    "to_dict": ("ctparse.formats.json", "to_dict"),
+    "to_json": ("ctparse.formats.json", "to_json"),
+    "from_dict": ("ctparse.formats.json", "record_from_dict"),
+    "Age": ("ctparse.model", "Age"),
+    "AgencyClass": ("ctparse.model", "AgencyClass"),
+    "AgeUnit": ("ctparse.model", "AgeUnit"),
+    "Allocation": ("ctparse.model", "Allocation"),
+    "Arm": ("ctparse.model", "Arm"),
+    "ArmGroupType": ("ctparse.model", "ArmGroupType"),
+    "Baseline": ("ctparse.model", "Baseline"),
+    "BaselineCell": ("ctparse.model", "BaselineCell"),
+    "BaselineGroup": ("ctparse.model", "BaselineGroup"),
+    "BaselineMeasure": ("ctparse.model", "BaselineMeasure"),
+    "Constraint": ("ctparse.model", "Constraint"),
+    "Criterion": ("ctparse.model", "Criterion"),
+    "Design": ("ctparse.model", "Design"),
+    "Diagnostic": ("ctparse.model", "Diagnostic"),
+    "DiagnosticCode": ("ctparse.model", "DiagnosticCode"),
+    "Eligibility": ("ctparse.model", "Eligibility"),
+    "FlowGroup": ("ctparse.model", "FlowGroup"),
+    "FlowPeriod": ("ctparse.model", "FlowPeriod"),
+    "Identifier": ("ctparse.model", "Identifier"),
+    "IdentifierType": ("ctparse.model", "IdentifierType"),
+    "Intervention": ("ctparse.model", "Intervention"),
+    "InterventionModel": ("ctparse.model", "InterventionModel"),
+    "InterventionType": ("ctparse.model", "InterventionType"),
+    "Investigator": ("ctparse.model", "Investigator"),
+    "LifeExpectancy": ("ctparse.model", "LifeExpectancy"),
+    "LifeExpectancyUnit": ("ctparse.model", "LifeExpectancyUnit"),
+    "Location": ("ctparse.model", "Location"),
+    "Masking": ("ctparse.model", "Masking"),
+    "Measure": ("ctparse.model", "Measure"),
+    "Measurement": ("ctparse.model", "Measurement"),
+    "Milestone": ("ctparse.model", "Milestone"),
+    "ObservationalModel": ("ctparse.model", "ObservationalModel"),
+    "OfficialRole": ("ctparse.model", "OfficialRole"),
+    "Op": ("ctparse.model", "Op"),
+    "ParticipantFlow": ("ctparse.model", "ParticipantFlow"),
+    "PerformanceStatus": ("ctparse.model", "PerformanceStatus"),
+    "Phase": ("ctparse.model", "Phase"),
+    "PrimaryOutcome": ("ctparse.model", "PrimaryOutcome"),
+    "PrimaryPurpose": ("ctparse.model", "PrimaryPurpose"),
+    "RelatedTrial": ("ctparse.model", "RelatedTrial"),
+    "Results": ("ctparse.model", "Results"),
+    "ResultsSection": ("ctparse.model", "ResultsSection"),
+    "ResultsTable": ("ctparse.model", "ResultsTable"),
+    "Scale": ("ctparse.model", "Scale"),
+    "Sex": ("ctparse.model", "Sex"),
+    "Sponsor": ("ctparse.model", "Sponsor"),
+    "Status": ("ctparse.model", "Status"),
+    "StudyType": ("ctparse.model", "StudyType"),
+    "TableColumn": ("ctparse.model", "TableColumn"),
+    "TableRow": ("ctparse.model", "TableRow"),
+    "TimePerspective": ("ctparse.model", "TimePerspective"),
+    "Trial": ("ctparse.model", "Trial"),
+    "WhoMasked": ("ctparse.model", "WhoMasked"),
+    "Withdrawal": ("ctparse.model", "Withdrawal"),
+    "parse_page": ("ctparse.pages.dispatch", "parse_page"),
+    "render": ("ctparse.pages.dispatch", "render"),
+    "parse_results": ("ctparse.pages.results.reader", "parse_results"),
+    "parse": ("ctparse.pages.trial.reader", "parse"),
+}
+
+
+def __getattr__(name: str) -> object:
+    source = _SOURCE_OF.get(name)
+    if source is None:
+        raise AttributeError(f"module 'ctparse' has no attribute {name!r}")
+    module = importlib.import_module(source[0])
+    value = getattr(module, source[1]) if source[1] else module
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

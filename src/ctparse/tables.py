@@ -1,8 +1,9 @@
-"""Flat tables for analysts: ``ctparse.tables.flatten(trial)`` and ``ctparse.tables.TablesWriter``.
+"""Flat tables for analysts: ``ctparse.tables.flatten(page)`` and ``ctparse.tables.TablesWriter``.
 
 >>> from ctparse import tables
 >>> tables.flatten(trial)["studies"]        # rows per table, ids local to the page
->>> tables.write(trials, "out", format="parquet")
+>>> tables.flatten(results)["milestones"]   # a results page's tables
+>>> tables.write(pages, "out", format="parquet")   # Trials and Results, in any mix
 
 See the README's "Flat tables" section for the tables and their columns.
 """
@@ -49,7 +50,8 @@ __all__ = [
 def write(
     pages: Iterable[object], directory: str | os.PathLike[str], *, format: TableFormat = "csv"
 ) -> int:
-    """Write the tables of ``pages`` (Trials) into ``directory`` as a whole; returns the count.
+    """Write the tables of ``pages`` (Trials and Results, in any mix) into ``directory`` as a
+    whole; returns the count.
 
     Pages read from no file have a null ``source_path`` and ``source_line`` in ``pages``.
     """

@@ -55,37 +55,28 @@ def record_schema() -> dict[str, Any]:
     ``source`` is in every JSON Lines and ``--format json`` record; the pretty-printed
     single Trial (one page in, no ``-o``) is the Trial alone.
     """
-    builder = _Builder()
-    schema = builder.object_schema(Trial)
-    schema["properties"] = {"source": {"$ref": "#/$defs/Source"}, **schema["properties"]}
-    builder.definitions["Source"] = source_schema()
-    schema["description"] = (
-        "One trial page read by ctparse: every field of the Trial model, always present "
-        "(an absent value is null or an empty array), in the model's order. 'source' is in "
-        "every JSON Lines and --format json record; the pretty-printed single Trial has none."
-    )
-    return {
-        "$schema": DIALECT,
-        "title": "ctparse record",
-        **schema,
-        "$defs": dict(sorted(builder.definitions.items())),
-    }
+    return _page_schema(Trial, "ctparse record", "One trial page", "Trial")
 
 
 def results_record_schema() -> dict[str, Any]:
     """One results-page record: every key of ``Results`` (always present), and ``source``."""
+    return _page_schema(Results, "ctparse results record", "One results page", "Results")
+
+
+def _page_schema(model: type[Any], title: str, what: str, name: str) -> dict[str, Any]:
+    """The schema of one record of a page kind: every key of ``model`` and ``source``."""
     builder = _Builder()
-    schema = builder.object_schema(Results)
+    schema = builder.object_schema(model)
     schema["properties"] = {"source": {"$ref": "#/$defs/Source"}, **schema["properties"]}
     builder.definitions["Source"] = source_schema()
     schema["description"] = (
-        "One results page read by ctparse: every field of the Results model, always present "
+        f"{what} read by ctparse: every field of the {name} model, always present "
         "(an absent value is null or an empty array), in the model's order. 'source' is in "
         "every JSON Lines and --format json record; the pretty-printed single record has none."
     )
     return {
         "$schema": DIALECT,
-        "title": "ctparse results record",
+        "title": title,
         **schema,
         "$defs": dict(sorted(builder.definitions.items())),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,11 @@ _PLACEHOLDER = regex.compile(r"<<(\w+)>>")
 _IMPORT = regex.compile(r"^%import (\w+)", regex.MULTILINE)
 # What a regex gives a meaning to outside a character class; the words hold nothing else.
 _SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()/]")
-# Where a source checkout keeps the grammars: src/ctparse/pages/grammar.py -> ./grammars
+# Where the grammars are: inside the installed package (the wheel puts them at
+# ctparse/grammars), else at the top of a source checkout (src/ctparse/pages/grammar.py ->
+# ./grammars). Found by path, without importlib.resources: a process that parses one page
+# should not pay for loading it.
+_PACKAGED = Path(__file__).resolve().parents[1] / "grammars"
 _CHECKOUT = Path(__file__).resolve().parents[3] / "grammars"
 
 
@@ -43,10 +46,8 @@ def alternation(words: Iterable[str]) -> str:
 
 def grammar_source(name: str) -> str:
     """The text of ``grammars/NAME`` as written, placeholders and all."""
-    packaged = resources.files("ctparse").joinpath("grammars", name)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (_CHECKOUT / name).read_text(encoding="utf-8")
+    folder = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+    return (folder / name).read_text(encoding="utf-8")
 
 
 def imported(name: str) -> list[str]:

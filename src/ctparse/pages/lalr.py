@@ -1,20 +1,27 @@
 """Every use of Lark beyond its documented API, in one place.
 
 Error recovery reads the LALR parse table and the interactive parser's state stack to plan
-which invented tokens close an unfinished structure. These are Lark internals: the tests in
-``tests/pages/test_lalr.py`` exercise each function here on a tiny grammar, so that a Lark
-release that changes them fails there, by name, rather than somewhere in recovery.
+which invented tokens close an unfinished structure; ``LeanParser`` runs Lark's own parse
+table and contextual lexer states in a loop of its own. These are Lark internals: the tests in
+``tests/pages/test_lalr.py`` exercise each one on a tiny grammar, so that a Lark release that
+changes them fails there, by name, rather than somewhere in recovery or in a page's values.
 """
 
 from __future__ import annotations
 
-from lark import Token
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import BasicLexer, ContextualLexer, Scanner, _create_unless
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 __all__ = [
     "InteractiveParser",
+    "LeanParser",
     "UnexpectedInput",
     "UnexpectedToken",
     "accepts",
@@ -64,3 +71,237 @@ def accepts(parser: InteractiveParser, kinds: tuple[str, ...]) -> bool:
                 del stack[-size:]
             stack.append(table[stack[-1]][argument.origin.name][1])
     return True
+
+
+class _HandBack(Exception):
+    """The lean loop met something it leaves to Lark: an error, or an input it does not take."""
+
+
+class _Scanner:
+    """One lexer state's matcher: the shared regex when the state takes the terminal it
+    finds, else the state's own alternation (Lark's ``Scanner``, without the shared
+    terminals where that changes nothing)."""
+
+    __slots__ = ("_full", "_make_full", "heads", "own", "shared")
+
+    def __init__(
+        self,
+        heads: frozenset[str] | tuple[()],
+        shared: Any,
+        own: tuple[Any, ...],
+        make_full: Callable[[], tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.heads, self.shared, self.own = heads, shared, own
+        self._make_full = make_full
+        self._full: tuple[Any, ...] | None = None
+
+    def match(self, text: str, pos: int) -> Any:
+        patterns = self.own
+        if self.heads:
+            found = self.shared.match(text, pos)
+            if found is not None:
+                if found.lastgroup in self.heads:
+                    return found
+                # A heading this state does not take: Lark's whole alternation decides.
+                patterns = self._whole()
+        for pattern in patterns:
+            found = pattern.match(text, pos)
+            if found is not None:
+                return found
+        return None
+
+    def _whole(self) -> tuple[Any, ...]:
+        if self._full is None:
+            assert self._make_full is not None
+            self._full = self._make_full()
+        return self._full
+
+
+def _compile(basic: BasicLexer, terminals: list[Any]) -> tuple[Any, ...]:
+    """Lark's alternation of ``terminals`` (in as many regexes as Python's group limit needs)."""
+    scanner = Scanner(terminals, basic.g_regex_flags, basic.re, basic.use_bytes)  # type: ignore[no-untyped-call]
+    return tuple(scanner._mres)
+
+
+# One contextual lexer state as the lean loop uses it: its scanner, the terminal callbacks,
+# the terminals that may hold a newline, the ignored ones.
+_StateLexer = tuple[_Scanner, dict[str, Callable[[Token], Token]], frozenset[str], frozenset[str]]
+
+
+class LeanParser:
+    """Parses with a Lark LALR parser's own table, lexer states and callbacks, in a loop
+    without Lark's per-token layers (lexer thread, generator, parser-state object).
+
+    The loop does only what succeeds: on the first token it cannot lex or the table does
+    not take, it hands the whole text back to ``Lark.parse`` with the caller's ``on_error``,
+    so error messages and recovery are exactly Lark's. The parser's callbacks therefore
+    must not keep state from one call to the next (a transformer's rule methods build
+    values from their children only). Lexer states are set up the first time they are used.
+
+    Terminals whose names begin with ``shared_prefix`` (section headings, ``H_...`` in every
+    ctparse grammar) are compiled once, into one regex tried before each state's own;
+    Lark would compile them into every state's alternation, and a page's first parse
+    would pay for that in each of some thirty states.
+    """
+
+    def __init__(self, parser: Lark, *, shared_prefix: str = "H_") -> None:
+        if parser.options.parser != "lalr" or parser.options.lexer != "contextual":
+            raise ValueError("LeanParser takes an LALR parser with the contextual lexer")
+        if parser.options.postlex is not None or len(parser.options.start) != 1:
+            raise ValueError("LeanParser takes a parser with one start rule and no postlex")
+        self.lark = parser
+        frontend: Any = parser.parser
+        lexer: ContextualLexer = frontend.lexer
+        root: Any = lexer.root_lexer
+        table: Any = frontend.parser.parser.parse_table
+        start = parser.options.start[0]
+        self._callbacks: dict[Any, Callable[[Any], Any]] = frontend.parser.parser.callbacks
+        # Lark calls a callback named after a terminal on each shifted token of that kind.
+        self._token_callbacks = {
+            name: call for name, call in self._callbacks.items() if isinstance(name, str)
+        }
+        self._rows = _Rows(table.states, self._callbacks)
+        self._start_state: int = table.start_states[start]
+        self._end_state: int = table.end_states[start]
+        self._basic_lexers: dict[int, BasicLexer] = lexer.lexers  # type: ignore[assignment]
+        self._lexers: dict[int, _StateLexer] = {}
+        self._by_basic: dict[int, _StateLexer] = {}
+        # Terminals named with the shared prefix, in the order Lark tries them (its root
+        # lexer's), compiled once into one regex when a state first needs them.
+        self._shared_terminals = [t for t in root.terminals if t.name.startswith(shared_prefix)]
+        self._shared_names = frozenset(t.name for t in self._shared_terminals)
+        self._shared: Any = None
+
+    def parse(self, text: str, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
+        """What ``Lark.parse(text, on_error=on_error)`` returns."""
+        try:
+            return self._parse(text)
+        except _HandBack:
+            return self.lark.parse(text, on_error=on_error)
+
+    def _state_lexer(self, state: int) -> _StateLexer:
+        basic = self._basic_lexers[state]
+        # States that accept the same terminals share one BasicLexer, and so one scanner.
+        found = self._by_basic.get(id(basic))
+        if found is None:
+            scanner, callbacks = self._scanner(basic)
+            found = (scanner, callbacks, basic.newline_types, basic.ignore_types)
+            self._by_basic[id(basic)] = found
+        self._lexers[state] = found
+        return found
+
+    def _scanner(self, basic: BasicLexer) -> tuple[_Scanner, dict[str, Any]]:
+        """The state's alternation and terminal callbacks; its shared-prefix terminals
+        (headings) are left to the one regex all states share when that gives the very same
+        matches: Lark tries a state's terminals in one order, and there they all come first."""
+        if basic.user_callbacks or len(self._shared_names) > 99:
+            # Lark's own scanner and callbacks, as they are.
+            own = tuple(basic.scanner._mres)
+            return _Scanner((), None, own), basic.callback
+        terminals, callbacks = _create_unless(  # type: ignore[no-untyped-call]
+            basic.terminals, basic.g_regex_flags, basic.re, basic.use_bytes
+        )
+        heads = [t.name for t in terminals if t.name in self._shared_names]
+        if not heads or {t.name for t in terminals[: len(heads)]} != set(heads):
+            return _Scanner((), None, _compile(basic, terminals)), callbacks
+        if self._shared is None:
+            self._shared = _compile(basic, self._shared_terminals)[0]
+        rest = _compile(basic, terminals[len(heads) :])
+        whole = functools.partial(_compile, basic, terminals)
+        return _Scanner(frozenset(heads), self._shared, rest, whole), callbacks
+
+    def _parse(self, text: str) -> Any:
+        if not isinstance(text, str):
+            raise _HandBack
+        rows, token_callbacks = self._rows, self._token_callbacks
+        state_stack = [self._start_state]
+        value_stack: list[Any] = []
+        # Lark's ParserState.feed_token: reduce as the table says, then shift.
+        for token in self._tokens(text, state_stack):
+            kind = token.type
+            while True:
+                step = rows[state_stack[-1]].get(kind)
+                if step is None:
+                    raise _HandBack
+                if step.__class__ is int:
+                    state_stack.append(step)
+                    call = token_callbacks.get(kind)
+                    value_stack.append(token if call is None else call(token))
+                    break
+                _reduce(rows, step, state_stack, value_stack)
+        # The end: reduce until the table accepts.
+        while True:
+            step = rows[state_stack[-1]].get("$END")
+            if step is None or step.__class__ is int:
+                raise _HandBack
+            _reduce(rows, step, state_stack, value_stack)
+            if state_stack[-1] == self._end_state:
+                return value_stack[-1]
+
+    def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
+        """The tokens of ``text``, each lexed in the state the parser is in by then (the
+        top of ``state_stack``), as Lark's contextual lexer gives them."""
+        lexers, new_token = self._lexers, Token._future_new
+        pos, line, line_start, end = 0, 1, 0, len(text)
+        while pos < end:
+            scanner, callbacks, newline_kinds, ignored_kinds = lexers.get(
+                state_stack[-1]
+            ) or self._state_lexer(state_stack[-1])
+            match = scanner.match(text, pos)
+            if match is None:
+                raise _HandBack
+            value, kind = match.group(0), match.lastgroup
+            start_pos, start_line, start_column = pos, line, pos - line_start + 1
+            if kind in newline_kinds and "\n" in value:
+                line += value.count("\n")
+                line_start = pos + value.rindex("\n") + 1
+            pos += len(value)
+            if kind in ignored_kinds and kind not in callbacks:
+                continue
+            token = new_token(  # type: ignore[no-untyped-call]
+                kind, value, start_pos, start_line, start_column,
+                line, pos - line_start + 1, pos,
+            )  # fmt: skip
+            if kind in callbacks:
+                token = callbacks[kind](token)
+            if kind not in ignored_kinds:
+                yield token
+
+
+def _reduce(
+    rows: _Rows, step: tuple[int, Callable[[list[Any]], Any], str],
+    state_stack: list[int], value_stack: list[Any],
+) -> None:  # fmt: skip
+    size, callback, origin = step
+    if size:
+        children = value_stack[-size:]
+        del state_stack[-size:]
+        del value_stack[-size:]
+    else:
+        children = []
+    value_stack.append(callback(children))
+    state_stack.append(rows[state_stack[-1]][origin])
+
+
+class _Rows(dict[int, dict[str, Any]]):
+    """The parse table, one state's row made the first time it is used: a shift is the
+    next state; a reduce is (how many values it takes, the rule's callback, the rule's
+    name), so the loop neither hashes Lark's Rule objects nor reads their attributes."""
+
+    def __init__(
+        self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: dict[Any, Any]
+    ) -> None:
+        super().__init__()
+        self.states = states
+        self.callbacks = callbacks
+
+    def __missing__(self, state: int) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for kind, (action, argument) in self.states[state].items():
+            if action is Shift:
+                row[kind] = argument
+            else:
+                size, origin = len(argument.expansion), argument.origin.name
+                row[kind] = (size, self.callbacks[argument], origin)
+        self[state] = row
+        return row

@@ -62,9 +62,10 @@ def to_diagnostics(source: Source, problems: list[Problem]) -> tuple[Diagnostic,
     return tuple(diagnostics)
 
 
-def raise_first(diagnostics: tuple[Diagnostic, ...]) -> None:
-    """Strict mode: the first problem in page order as a ``ParseError`` that carries all."""
-    first = diagnostics[0]
+def raise_first(diagnostics: tuple[Diagnostic, ...], first: Diagnostic | None = None) -> None:
+    """Strict mode: the first problem in page order (or ``first``, the first of those that
+    fail a strict read) as a ``ParseError`` that carries all."""
+    first = first or diagnostics[0]
     raise ParseError(
         first.message,
         first.line,

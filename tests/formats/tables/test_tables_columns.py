@@ -6,8 +6,16 @@ from typing import Any
 
 import pytest
 
-from ctparse import Design, Trial
-from ctparse.formats.schema import record_schema
+from ctparse import (
+    BaselineGroup,
+    Design,
+    FlowGroup,
+    LifeExpectancy,
+    Measurement,
+    Results,
+    Trial,
+)
+from ctparse.formats.schema import record_schema, results_record_schema
 from ctparse.model.types import ValueType, field_value_type, json_type
 from ctparse.tables import TABLE_BY_NAME, TABLES
 
@@ -29,11 +37,22 @@ TRIAL_TABLES = {
     "eligibilities": "nct_id gender minimum_age maximum_age healthy_volunteers minimum_age_num "
     "minimum_age_unit maximum_age_num maximum_age_unit minimum_age_years maximum_age_years",
     "criteria": "id nct_id parent_id side depth position text",
+    "criteria_constraints": "id nct_id criterion_id kind scale measure op value unit min max",
     "sponsors": "id nct_id agency_class lead_or_collaborator name",
     "overall_officials": "id nct_id role name affiliation",
     "facilities": "id nct_id name city state country",
     "id_information": "id nct_id id_source id_value id_type",
     "related_trials": "id nct_id related_nct_id title list",
+}
+RESULTS_TABLES = {
+    "result_groups": "id nct_id ctgov_group_code result_type title description",
+    "participant_flows": "nct_id recruitment_details pre_assignment_details units_analyzed",
+    "milestones": "id nct_id result_group_id period title count",
+    "drop_withdrawals": "id nct_id result_group_id period reason count",
+    "baseline_counts": "id nct_id result_group_id units count",
+    "baseline_measurements": "id nct_id result_group_id title category param_value "
+    "param_value_num dispersion_type dispersion_value dispersion_value_num units",
+    "outcomes": "id nct_id outcome_type description time_frame",
 }
 RUN_TABLES = {
     "pages": "id nct_id kind source_path source_line diagnostic_count",
@@ -44,8 +63,9 @@ RUN_TABLES = {
 
 def test_tables_and_columns_are_the_documented_ones() -> None:
     found = {table.name: " ".join(table.column_names) for table in TABLES}
-    assert found == {**TRIAL_TABLES, **RUN_TABLES}
+    assert found == {**TRIAL_TABLES, **RESULTS_TABLES, **RUN_TABLES}
     assert {table.name for table in TABLES if table.kind == "trial"} == set(TRIAL_TABLES)
+    assert {table.name for table in TABLES if table.kind == "results"} == set(RESULTS_TABLES)
     assert {table.name for table in TABLES if table.kind == "run"} == set(RUN_TABLES)
 
 
@@ -59,7 +79,12 @@ def test_every_reference_names_a_table_with_ids() -> None:
         ("design_group_interventions", "design_group_id", "design_groups"),
         ("design_group_interventions", "intervention_id", "interventions"),
         ("criteria", "parent_id", "criteria"),
+        ("criteria_constraints", "criterion_id", "criteria"),
         ("diagnostics", "page_id", "pages"),
+        ("milestones", "result_group_id", "result_groups"),
+        ("drop_withdrawals", "result_group_id", "result_groups"),
+        ("baseline_counts", "result_group_id", "result_groups"),
+        ("baseline_measurements", "result_group_id", "result_groups"),
     }
     for _, _, target in references:
         assert TABLE_BY_NAME[target].has_id
@@ -96,19 +121,50 @@ def _schema_leaf(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[st
 
 
 def test_model_columns_have_the_json_schema_type_of_their_field() -> None:
-    schema = record_schema()
-    definitions = schema["$defs"]
-    checked = 0
-    for table in TABLES:
-        for column in table.columns:
-            if column.source is None:
-                continue
-            cls, field = column.source
-            holder = schema if cls is Trial else definitions[cls.__name__]
-            leaf = _schema_leaf(holder["properties"][field], definitions)
-            assert leaf == json_type(column.type), (table.name, column.name)
-            checked += 1
-    assert checked >= 50
+    checked = set()
+    for top, schema in ((Trial, record_schema()), (Results, results_record_schema())):
+        definitions = schema["$defs"]
+        for table in TABLES:
+            for column in table.columns:
+                if column.source is None:
+                    continue
+                cls, field = column.source
+                if cls is not top and cls.__name__ not in definitions:
+                    continue
+                holder = schema if cls is top else definitions[cls.__name__]
+                leaf = _schema_leaf(holder["properties"][field], definitions)
+                assert leaf == json_type(column.type), (table.name, column.name)
+                checked.add((table.name, column.name))
+    # Every column typed from a field, of the trial's tables and the results page's.
+    assert checked == {
+        (table.name, column.name)
+        for table in TABLES
+        for column in table.columns
+        if column.source is not None
+    }
+    assert len(checked) > 80
+
+
+def test_group_titles_and_descriptions_have_one_type_in_both_kinds_of_group() -> None:
+    for field in ("title", "description"):
+        assert field_value_type(FlowGroup, field) == field_value_type(BaselineGroup, field)
+    assert field_value_type(Results, "nct_id") == field_value_type(Trial, "nct_id")
+
+
+def test_constraint_columns_have_one_type_for_every_kind_that_fills_them() -> None:
+    # The columns are typed from Measurement; a life expectancy fills op, value and unit too.
+    for field in ("op", "value", "unit"):
+        measured, _ = field_value_type(Measurement, field)
+        assert field_value_type(LifeExpectancy, field)[0] is measured
+    columns = {column.name: column for column in TABLE_BY_NAME["criteria_constraints"].columns}
+    assert columns["value"].type is ValueType.NUMBER
+    assert columns["min"].type is columns["max"].type is ValueType.INTEGER
+    # Each column is null for the kinds that do not have it.
+    assert [name for name, column in columns.items() if not column.nullable] == [
+        "id",
+        "criterion_id",
+        "kind",
+    ]
 
 
 def test_field_types_come_from_the_model() -> None:

@@ -1,7 +1,9 @@
-"""The README's four DuckDB analyses, run over Parquet written from pages, answers checked.
+"""The README's DuckDB analyses, run over Parquet written from pages, answers checked.
 
 The queries are read from the README's "Flat tables" section, so the README cannot show a
-query the suite does not run.  Expected answers are computed from the Trial objects directly.
+query the suite does not run.  The output mixes trial pages and results pages (the results
+pages of 46 of the trials, and the scraped excerpts), as a scraped collection does; expected
+answers are computed from the Trial and Results objects directly.
 """
 
 from __future__ import annotations
@@ -10,12 +12,22 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
 import ctparse
-from ctparse import Criterion, Eligibility, Phase, Status, Trial
+from ctparse import (
+    Criterion,
+    Eligibility,
+    PerformanceStatus,
+    Phase,
+    Results,
+    Scale,
+    Status,
+    Trial,
+)
 from ctparse.tables import TABLES, TablesWriter
 from support.paths import FIXTURES, ROOT
 
@@ -66,13 +78,21 @@ def trials(corpus_pages: list[tuple[str, Trial]]) -> list[Trial]:
 
 
 @pytest.fixture(scope="module")
+def results(
+    corpus_results: list[tuple[dict[str, Any], Results]],
+    fixture_results: list[tuple[str, Results]],
+) -> list[Results]:
+    return [page for _, page in corpus_results] + [page for _, page in fixture_results]
+
+
+@pytest.fixture(scope="module")
 def connection(
-    trials: list[Trial], tmp_path_factory: pytest.TempPathFactory
+    trials: list[Trial], results: list[Results], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     directory = tmp_path_factory.mktemp("queries") / "out"
     with TablesWriter(directory, format="parquet") as writer:
-        for number, trial in enumerate(trials, 1):
-            writer.write_page(trial, source_path=f"page{number}.txt", source_line=1)
+        for number, page in enumerate([*trials, *results], 1):
+            writer.write_page(page, source_path=f"page{number}.txt", source_line=1)
     db = duckdb.connect()
     # As if run inside DIR: the README's queries name the files relative to it.
     db.execute(f"SET file_search_path = '{directory}'")
@@ -82,7 +102,7 @@ def connection(
 
 def run(db: duckdb.DuckDBPyConnection, number: int) -> list[tuple[object, ...]]:
     queries = readme_queries()
-    assert len(queries) == 4
+    assert len(queries) == 7
     return db.sql(queries[number]).fetchall()
 
 
@@ -156,6 +176,84 @@ def test_inclusion_criteria_of_recruiting_phase_3_trials(
         ("NCT09999993", 2, "stage IV disease"),
         ("NCT09999993", 1, "Age 18 or over"),
     ]
+
+
+def test_baseline_counts_per_group(
+    connection: duckdb.DuckDBPyConnection, results: list[Results]
+) -> None:
+    found = run(connection, 4)
+    expected = [
+        (page.nct_id, f"BG{position:03d}", group.title, group.count, group.units)
+        for page in results
+        if page.baseline is not None
+        for position, group in enumerate(page.baseline.groups)
+        if group.count is not None
+    ]
+    assert found == expected
+    # Two groups and their Total, on a scraped excerpt.
+    assert [row for row in found if row[0] == "NCT04253626"] == [
+        ("NCT04253626", "BG000", "Oral Iron", 40, "Participants"),
+        ("NCT04253626", "BG001", "Intravenous Iron", 40, "Participants"),
+        ("NCT04253626", "BG002", "Total", 80, "Participants"),
+    ]
+    assert len(found) > 140
+
+
+def _overall(page: Results, position: int, milestone: str) -> int | None:
+    counts = [
+        item.counts[position]
+        for period in page.participant_flow.periods
+        if period.title == "Overall Study"
+        for item in period.milestones
+        if item.type == milestone and position < len(item.counts)
+    ]
+    return sum(counts) if counts else None
+
+
+def test_started_and_completed_per_group_with_the_trial_page_phase(
+    connection: duckdb.DuckDBPyConnection, trials: list[Trial], results: list[Results]
+) -> None:
+    found = run(connection, 5)
+    phases = {trial.nct_id: "/".join(p.value for p in trial.phases) or None for trial in trials}
+    expected = [
+        (
+            page.nct_id,
+            phases[page.nct_id],
+            group.title,
+            _overall(page, position, "STARTED"),
+            _overall(page, position, "COMPLETED"),
+        )
+        for page in results
+        if page.nct_id in phases
+        and any(period.title == "Overall Study" for period in page.participant_flow.periods)
+        for position, group in enumerate(page.participant_flow.groups)
+    ]
+    assert found == expected
+    # The corpus's 46 trials have both pages in the output; 6 name their only period otherwise.
+    assert len({row[0] for row in found}) == 40
+    assert all(started is not None for _, _, _, started, _ in found)
+
+
+def _nodes(criteria: tuple[Criterion, ...]) -> Iterator[Criterion]:
+    for criterion in criteria:
+        yield criterion
+        yield from _nodes(criterion.children)
+
+
+def test_ecog_ranges_of_inclusion_criteria(
+    connection: duckdb.DuckDBPyConnection, trials: list[Trial]
+) -> None:
+    found = run(connection, 6)
+    expected = [
+        (trial.nct_id, constraint.min, constraint.max, criterion.text)
+        for trial in trials
+        for criterion in _nodes(trial.eligibility.inclusion)
+        for constraint in criterion.constraints
+        if isinstance(constraint, PerformanceStatus) and constraint.scale is Scale.ECOG
+    ]
+    assert found == expected
+    assert Counter((low, high) for _, low, high, _ in found).most_common(1)[0][0] == (0, 1)
+    assert len(found) > 20
 
 
 def test_tables_load_into_pandas_without_flattening(tmp_path: Path, trials: list[Trial]) -> None:

@@ -3,13 +3,21 @@
 Names are AACT's (ClinicalTrials.gov as flat PostgreSQL tables) where AACT has the concept.
 A column that holds one model field takes that field's type from ``ctparse.model.types``, the
 module the JSON Schema uses too; only computed columns (ids, ``phase``, ages in years, ...)
-name their type here.  A new page kind adds its tables by adding entries to ``TABLES``.
+name their type here.  The trial page's tables and the tables of every run are here, the
+results page's in ``results_columns``; a new page kind adds its tables to ``TABLES``.
 """
 
 from __future__ import annotations
 
-from attrs import frozen
-
+from ctparse.formats.tables.definitions import (
+    Column,
+    Table,
+    computed_column,
+    id_column,
+    model_column,
+    reference_column,
+)
+from ctparse.formats.tables.results_columns import RESULTS_TABLES
 from ctparse.model import (
     Age,
     Arm,
@@ -20,84 +28,22 @@ from ctparse.model import (
     Intervention,
     Investigator,
     Location,
+    Measurement,
+    PerformanceStatus,
     RelatedTrial,
     Sponsor,
     Trial,
 )
-from ctparse.model.types import ValueType, field_value_type
+from ctparse.model.types import ValueType
 
 __all__ = ["RUN_KIND", "TABLES", "TABLE_BY_NAME", "Column", "Table", "tables_of_kind"]
-
-# ``type`` is a Column field name, so the class body needs another name for the builtin.
-_ModelClass = type
 
 # The kind of the tables every run writes, whatever pages it reads.
 RUN_KIND = "run"
 
 
-@frozen(kw_only=True)
-class Column:
-    """One column: its type, and for a ``*_id`` column the table whose ``id`` it holds."""
-
-    name: str
-    type: ValueType
-    nullable: bool = True
-    references: str | None = None
-    # The model field the type was derived from, as ``(class, field name)``.
-    source: tuple[_ModelClass, str] | None = None
-
-
-@frozen(kw_only=True)
-class Table:
-    name: str
-    # The page kind whose flattening fills the table (``trial``), or ``run`` for every run.
-    kind: str
-    columns: tuple[Column, ...]
-    description: str
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-    @property
-    def has_id(self) -> bool:
-        return self.columns[0].name == "id"
-
-    @property
-    def references(self) -> tuple[tuple[int, str], ...]:
-        """``(column position, referenced table)`` of every ``*_id`` column."""
-        return tuple(
-            (position, column.references)
-            for position, column in enumerate(self.columns)
-            if column.references is not None
-        )
-
-
-def _model(name: str, cls: type, field: str, *, nullable: bool | None = None) -> Column:
-    """A column holding one model field (or the items of a tuple field), typed by the model."""
-    value_type, field_nullable = field_value_type(cls, field)
-    return Column(
-        name=name,
-        type=value_type,
-        nullable=field_nullable if nullable is None else nullable,
-        source=(cls, field),
-    )
-
-
-def _computed(name: str, value_type: ValueType, *, nullable: bool = True) -> Column:
-    return Column(name=name, type=value_type, nullable=nullable)
-
-
-def _id() -> Column:
-    return Column(name="id", type=ValueType.INTEGER, nullable=False)
-
-
-def _reference(name: str, table: str, *, nullable: bool = False) -> Column:
-    return Column(name=name, type=ValueType.INTEGER, nullable=nullable, references=table)
-
-
 def _nct_id() -> Column:
-    return _model("nct_id", Trial, "nct_id")
+    return model_column("nct_id", Trial, "nct_id")
 
 
 def _names(table: str, cls: type, field: str, description: str) -> Table:
@@ -105,7 +51,7 @@ def _names(table: str, cls: type, field: str, description: str) -> Table:
     return Table(
         name=table,
         kind="trial",
-        columns=(_id(), _nct_id(), _model("name", cls, field)),
+        columns=(id_column(), _nct_id(), model_column("name", cls, field)),
         description=description,
     )
 
@@ -119,29 +65,32 @@ _TRIAL_TABLES = (
         description="One row per trial page.",
         columns=(
             _nct_id(),
-            _model("brief_title", Trial, "title"),
-            _model("overall_status", Trial, "status"),
+            model_column("brief_title", Trial, "title"),
+            model_column("overall_status", Trial, "status"),
             # The page's string, such as PHASE1/PHASE2: one value to group by.
-            _computed("phase", _STRING),
-            _model("enrollment", Trial, "enrollment"),
-            _model("study_type", Trial, "study_type"),
-            _model("start_date", Trial, "start_date"),
-            _model("completion_date", Trial, "completion_date"),
-            _model("last_update_posted_date", Trial, "last_updated"),
-            _model("has_results", Trial, "has_results"),
+            computed_column("phase", _STRING),
+            model_column("enrollment", Trial, "enrollment"),
+            model_column("study_type", Trial, "study_type"),
+            model_column("start_date", Trial, "start_date"),
+            model_column("completion_date", Trial, "completion_date"),
+            model_column("last_update_posted_date", Trial, "last_updated"),
+            model_column("has_results", Trial, "has_results"),
         ),
     ),
     Table(
         name="brief_summaries",
         kind="trial",
         description="The brief summary, when the page has one.",
-        columns=(_nct_id(), _model("description", Trial, "brief_summary", nullable=False)),
+        columns=(_nct_id(), model_column("description", Trial, "brief_summary", nullable=False)),
     ),
     Table(
         name="detailed_descriptions",
         kind="trial",
         description="The detailed description, when the page has one.",
-        columns=(_nct_id(), _model("description", Trial, "detailed_description", nullable=False)),
+        columns=(
+            _nct_id(),
+            model_column("description", Trial, "detailed_description", nullable=False),
+        ),
     ),
     _names("conditions", Trial, "conditions", "One row per condition."),
     _names("keywords", Trial, "keywords", "One row per keyword."),
@@ -159,16 +108,16 @@ _TRIAL_TABLES = (
         "no masking.",
         columns=(
             _nct_id(),
-            _model("allocation", Design, "allocation"),
-            _model("intervention_model", Design, "intervention_model"),
-            _model("observational_model", Design, "observational_model"),
-            _model("primary_purpose", Design, "primary_purpose"),
-            _model("time_perspective", Design, "time_perspective"),
-            _model("masking", Design, "masking"),
-            _computed("subject_masked", ValueType.BOOLEAN),
-            _computed("caregiver_masked", ValueType.BOOLEAN),
-            _computed("investigator_masked", ValueType.BOOLEAN),
-            _computed("outcomes_assessor_masked", ValueType.BOOLEAN),
+            model_column("allocation", Design, "allocation"),
+            model_column("intervention_model", Design, "intervention_model"),
+            model_column("observational_model", Design, "observational_model"),
+            model_column("primary_purpose", Design, "primary_purpose"),
+            model_column("time_perspective", Design, "time_perspective"),
+            model_column("masking", Design, "masking"),
+            computed_column("subject_masked", ValueType.BOOLEAN),
+            computed_column("caregiver_masked", ValueType.BOOLEAN),
+            computed_column("investigator_masked", ValueType.BOOLEAN),
+            computed_column("outcomes_assessor_masked", ValueType.BOOLEAN),
         ),
     ),
     Table(
@@ -176,11 +125,11 @@ _TRIAL_TABLES = (
         kind="trial",
         description="One row per study group (arm or cohort).",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("group_type", Arm, "type"),
-            _model("title", Arm, "label"),
-            _model("description", Arm, "description"),
+            model_column("group_type", Arm, "type"),
+            model_column("title", Arm, "label"),
+            model_column("description", Arm, "description"),
         ),
     ),
     Table(
@@ -189,11 +138,11 @@ _TRIAL_TABLES = (
         description="One row per intervention, plus one per name a group lists that the "
         "Interventions section does not.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("intervention_type", Intervention, "type"),
-            _model("name", Intervention, "name"),
-            _model("description", Intervention, "description"),
+            model_column("intervention_type", Intervention, "type"),
+            model_column("name", Intervention, "name"),
+            model_column("description", Intervention, "description"),
         ),
     ),
     Table(
@@ -201,10 +150,10 @@ _TRIAL_TABLES = (
         kind="trial",
         description="Which group receives which intervention.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _reference("design_group_id", "design_groups"),
-            _reference("intervention_id", "interventions"),
+            reference_column("design_group_id", "design_groups"),
+            reference_column("intervention_id", "interventions"),
         ),
     ),
     Table(
@@ -213,16 +162,16 @@ _TRIAL_TABLES = (
         description="One row per trial page: ages as printed, as number and unit, and in years.",
         columns=(
             _nct_id(),
-            _model("gender", Eligibility, "sex"),
-            _computed("minimum_age", _STRING),
-            _computed("maximum_age", _STRING),
-            _model("healthy_volunteers", Eligibility, "healthy_volunteers"),
-            _model("minimum_age_num", Age, "value", nullable=True),
-            _model("minimum_age_unit", Age, "unit", nullable=True),
-            _model("maximum_age_num", Age, "value", nullable=True),
-            _model("maximum_age_unit", Age, "unit", nullable=True),
-            _computed("minimum_age_years", ValueType.NUMBER),
-            _computed("maximum_age_years", ValueType.NUMBER),
+            model_column("gender", Eligibility, "sex"),
+            computed_column("minimum_age", _STRING),
+            computed_column("maximum_age", _STRING),
+            model_column("healthy_volunteers", Eligibility, "healthy_volunteers"),
+            model_column("minimum_age_num", Age, "value", nullable=True),
+            model_column("minimum_age_unit", Age, "unit", nullable=True),
+            model_column("maximum_age_num", Age, "value", nullable=True),
+            model_column("maximum_age_unit", Age, "unit", nullable=True),
+            computed_column("minimum_age_years", ValueType.NUMBER),
+            computed_column("maximum_age_years", ValueType.NUMBER),
         ),
     ),
     Table(
@@ -230,13 +179,33 @@ _TRIAL_TABLES = (
         kind="trial",
         description="One row per criterion node; depth 1 and a null parent_id at the top.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _reference("parent_id", "criteria", nullable=True),
-            _computed("side", _STRING, nullable=False),
-            _computed("depth", ValueType.INTEGER, nullable=False),
-            _computed("position", ValueType.INTEGER, nullable=False),
-            _model("text", Criterion, "text"),
+            reference_column("parent_id", "criteria", nullable=True),
+            computed_column("side", _STRING, nullable=False),
+            computed_column("depth", ValueType.INTEGER, nullable=False),
+            computed_column("position", ValueType.INTEGER, nullable=False),
+            model_column("text", Criterion, "text"),
+        ),
+    ),
+    Table(
+        name="criteria_constraints",
+        kind="trial",
+        description="One row per constraint of a criterion node: a performance status range "
+        "(scale, min, max), a measurement threshold (measure, op, value, unit) or a life "
+        "expectancy (op, value, unit).",
+        columns=(
+            id_column(),
+            _nct_id(),
+            reference_column("criterion_id", "criteria"),
+            computed_column("kind", ValueType.STRING, nullable=False),
+            model_column("scale", PerformanceStatus, "scale"),
+            model_column("measure", Measurement, "measure", nullable=True),
+            model_column("op", Measurement, "op", nullable=True),
+            model_column("value", Measurement, "value", nullable=True),
+            model_column("unit", Measurement, "unit"),
+            model_column("min", PerformanceStatus, "min", nullable=True),
+            model_column("max", PerformanceStatus, "max", nullable=True),
         ),
     ),
     Table(
@@ -244,11 +213,11 @@ _TRIAL_TABLES = (
         kind="trial",
         description="The lead sponsor and every collaborator.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("agency_class", Sponsor, "agency_class"),
-            _computed("lead_or_collaborator", _STRING, nullable=False),
-            _model("name", Sponsor, "name"),
+            model_column("agency_class", Sponsor, "agency_class"),
+            computed_column("lead_or_collaborator", _STRING, nullable=False),
+            model_column("name", Sponsor, "name"),
         ),
     ),
     Table(
@@ -256,11 +225,11 @@ _TRIAL_TABLES = (
         kind="trial",
         description="One row per investigator the page lists.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("role", Investigator, "role"),
-            _model("name", Investigator, "name"),
-            _model("affiliation", Investigator, "affiliation"),
+            model_column("role", Investigator, "role"),
+            model_column("name", Investigator, "name"),
+            model_column("affiliation", Investigator, "affiliation"),
         ),
     ),
     Table(
@@ -268,12 +237,12 @@ _TRIAL_TABLES = (
         kind="trial",
         description="One row per location (site).",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("name", Location, "facility"),
-            _model("city", Location, "city"),
-            _model("state", Location, "state"),
-            _model("country", Location, "country"),
+            model_column("name", Location, "facility"),
+            model_column("city", Location, "city"),
+            model_column("state", Location, "state"),
+            model_column("country", Location, "country"),
         ),
     ),
     Table(
@@ -281,11 +250,11 @@ _TRIAL_TABLES = (
         kind="trial",
         description="One row per other identifier.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("id_source", Identifier, "source"),
-            _model("id_value", Identifier, "id"),
-            _model("id_type", Identifier, "type"),
+            model_column("id_source", Identifier, "source"),
+            model_column("id_value", Identifier, "id"),
+            model_column("id_type", Identifier, "type"),
         ),
     ),
     Table(
@@ -293,11 +262,11 @@ _TRIAL_TABLES = (
         kind="trial",
         description="Related and more related trials, in page order.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _model("related_nct_id", RelatedTrial, "nct_id"),
-            _model("title", RelatedTrial, "title"),
-            _computed("list", _STRING, nullable=False),
+            model_column("related_nct_id", RelatedTrial, "nct_id"),
+            model_column("title", RelatedTrial, "title"),
+            computed_column("list", _STRING, nullable=False),
         ),
     ),
 )
@@ -309,12 +278,12 @@ _RUN_TABLES = (
         description="Every page read, in input order: duplicates and both kinds of one trial "
         "stay visible.",
         columns=(
-            _id(),
+            id_column(),
             _nct_id(),
-            _computed("kind", _STRING, nullable=False),
-            _computed("source_path", _STRING),
-            _computed("source_line", ValueType.INTEGER),
-            _computed("diagnostic_count", ValueType.INTEGER, nullable=False),
+            computed_column("kind", _STRING, nullable=False),
+            computed_column("source_path", _STRING),
+            computed_column("source_line", ValueType.INTEGER),
+            computed_column("diagnostic_count", ValueType.INTEGER, nullable=False),
         ),
     ),
     Table(
@@ -322,13 +291,13 @@ _RUN_TABLES = (
         kind=RUN_KIND,
         description="What a lenient parse reported about a page.",
         columns=(
-            _id(),
-            _reference("page_id", "pages"),
-            _computed("line", ValueType.INTEGER),
-            _computed("column", ValueType.INTEGER),
-            _computed("code", _STRING),
-            _computed("section", _STRING),
-            _computed("message", _STRING, nullable=False),
+            id_column(),
+            reference_column("page_id", "pages"),
+            computed_column("line", ValueType.INTEGER),
+            computed_column("column", ValueType.INTEGER),
+            computed_column("code", _STRING),
+            computed_column("section", _STRING),
+            computed_column("message", _STRING, nullable=False),
         ),
     ),
     Table(
@@ -336,16 +305,16 @@ _RUN_TABLES = (
         kind=RUN_KIND,
         description="Every page that could not be read.",
         columns=(
-            _computed("source_path", _STRING),
-            _computed("line", ValueType.INTEGER),
-            _computed("column", ValueType.INTEGER),
-            _computed("code", _STRING),
-            _computed("message", _STRING, nullable=False),
+            computed_column("source_path", _STRING),
+            computed_column("line", ValueType.INTEGER),
+            computed_column("column", ValueType.INTEGER),
+            computed_column("code", _STRING),
+            computed_column("message", _STRING, nullable=False),
         ),
     ),
 )
 
-TABLES: tuple[Table, ...] = (*_TRIAL_TABLES, *_RUN_TABLES)
+TABLES: tuple[Table, ...] = (*_TRIAL_TABLES, *RESULTS_TABLES, *_RUN_TABLES)
 TABLE_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
 
 

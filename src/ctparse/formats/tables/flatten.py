@@ -1,26 +1,38 @@
 """One page to rows per table: pure, picklable output, ids local to the page.
 
-``flatten(trial)`` returns ``{table name: [row, ...]}`` with each row a tuple in the order of
-the table's columns (``columns.TABLES``).  ``id`` columns count from 1 within the page and
-every ``*_id`` column holds such a page-local id; ``TablesWriter`` adds the running offsets, so
-flattening can run in worker processes and only renumbering happens in the writer.
+``flatten(page)`` (a ``Trial`` or a ``Results``) returns ``{table name: [row, ...]}`` with
+each row a tuple in the order of the table's columns (``columns.TABLES``).  ``id`` columns
+count from 1 within the page and every ``*_id`` column holds such a page-local id;
+``TablesWriter`` adds the running offsets, so flattening can run in worker processes and only
+renumbering happens in the writer.  The trial page's rows are made here, the results page's
+in ``results_rows``.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
-from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
 from ctparse.formats.ctgov import age_text
-from ctparse.formats.tables.columns import TABLE_BY_NAME
-from ctparse.model import Age, AgeUnit, Arm, Criterion, Intervention, Trial, WhoMasked
+from ctparse.formats.tables.results_columns import RESULTS_KIND
+from ctparse.formats.tables.results_rows import flatten_results
+from ctparse.formats.tables.rows import RowBuilder, Rows, Value, enum_text
+from ctparse.model import (
+    Age,
+    AgeUnit,
+    Arm,
+    Constraint,
+    Criterion,
+    Intervention,
+    LifeExpectancy,
+    Measurement,
+    PerformanceStatus,
+    Results,
+    Trial,
+    WhoMasked,
+)
 
 __all__ = ["AGE_UNITS_PER_YEAR", "Rows", "Value", "age_years", "flatten", "page_kind"]
-
-Value = str | int | float | bool | datetime.date | None
-Rows = dict[str, list[tuple[Value, ...]]]
 
 # How many of each unit make a year: a year is 365.25 days, a month a twelfth of it.
 AGE_UNITS_PER_YEAR: dict[AgeUnit, float] = {
@@ -38,42 +50,17 @@ def age_years(age: Age | None) -> float | None:
     return None if age is None else age.value / AGE_UNITS_PER_YEAR[age.unit]
 
 
-class _RowBuilder:
-    """Rows of one page, each checked against its table's columns."""
-
-    def __init__(self) -> None:
-        self.rows: Rows = {}
-
-    def add(self, table_name: str, **values: Value) -> int:
-        """Append a row; returns its page-local id (0 for a table without ids)."""
-        table = TABLE_BY_NAME[table_name]
-        rows = self.rows.setdefault(table_name, [])
-        local_id = len(rows) + 1
-        if table.has_id:
-            values["id"] = local_id
-        if values.keys() != set(table.column_names):
-            wrong = sorted(values.keys() ^ set(table.column_names))
-            raise ValueError(f"row for {table_name} does not match its columns: {wrong}")
-        rows.append(tuple(values[name] for name in table.column_names))
-        return local_id if table.has_id else 0
-
-
-def _text(value: Enum | None) -> str | None:
-    # Plain str, not the StrEnum: rows cross process boundaries and go to writers.
-    return None if value is None else str(value.value)
-
-
 def flatten_trial(trial: Trial) -> Rows:
-    rows = _RowBuilder()
+    rows = RowBuilder()
     nct_id = trial.nct_id
     rows.add(
         "studies",
         nct_id=nct_id,
         brief_title=trial.title,
-        overall_status=_text(trial.status),
+        overall_status=enum_text(trial.status),
         phase="/".join(phase.value for phase in trial.phases) or None,
         enrollment=trial.enrollment,
-        study_type=_text(trial.study_type),
+        study_type=enum_text(trial.study_type),
         start_date=trial.start_date,
         completion_date=trial.completion_date,
         last_update_posted_date=trial.last_updated,
@@ -98,7 +85,7 @@ def flatten_trial(trial: Trial) -> Rows:
     return rows.rows
 
 
-def _design(rows: _RowBuilder, trial: Trial) -> None:
+def _design(rows: RowBuilder, trial: Trial) -> None:
     design = trial.design
     known = design.masking is not None or bool(design.who_masked)
 
@@ -108,12 +95,12 @@ def _design(rows: _RowBuilder, trial: Trial) -> None:
     rows.add(
         "designs",
         nct_id=trial.nct_id,
-        allocation=_text(design.allocation),
-        intervention_model=_text(design.intervention_model),
-        observational_model=_text(design.observational_model),
-        primary_purpose=_text(design.primary_purpose),
-        time_perspective=_text(design.time_perspective),
-        masking=_text(design.masking),
+        allocation=enum_text(design.allocation),
+        intervention_model=enum_text(design.intervention_model),
+        observational_model=enum_text(design.observational_model),
+        primary_purpose=enum_text(design.primary_purpose),
+        time_perspective=enum_text(design.time_perspective),
+        masking=enum_text(design.masking),
         subject_masked=masked(WhoMasked.PARTICIPANT),
         caregiver_masked=masked(WhoMasked.CARE_PROVIDER),
         investigator_masked=masked(WhoMasked.INVESTIGATOR),
@@ -122,7 +109,7 @@ def _design(rows: _RowBuilder, trial: Trial) -> None:
 
 
 def _groups(
-    rows: _RowBuilder,
+    rows: RowBuilder,
     nct_id: str | None,
     arms: Iterable[Arm],
     interventions: Iterable[Intervention],
@@ -138,7 +125,7 @@ def _groups(
         local_id = rows.add(
             "interventions",
             nct_id=nct_id,
-            intervention_type=_text(item.type),
+            intervention_type=enum_text(item.type),
             name=item.name,
             description=item.description,
         )
@@ -147,7 +134,7 @@ def _groups(
         group_id = rows.add(
             "design_groups",
             nct_id=nct_id,
-            group_type=_text(arm.type),
+            group_type=enum_text(arm.type),
             title=arm.label,
             description=arm.description,
         )
@@ -168,20 +155,20 @@ def _groups(
             )
 
 
-def _eligibility(rows: _RowBuilder, trial: Trial) -> None:
+def _eligibility(rows: RowBuilder, trial: Trial) -> None:
     eligibility = trial.eligibility
     low, high = eligibility.min_age, eligibility.max_age
     rows.add(
         "eligibilities",
         nct_id=trial.nct_id,
-        gender=_text(eligibility.sex),
+        gender=enum_text(eligibility.sex),
         minimum_age=None if low is None else age_text(low),
         maximum_age=None if high is None else age_text(high),
         healthy_volunteers=eligibility.healthy_volunteers,
         minimum_age_num=None if low is None else low.value,
-        minimum_age_unit=None if low is None else _text(low.unit),
+        minimum_age_unit=None if low is None else enum_text(low.unit),
         maximum_age_num=None if high is None else high.value,
-        maximum_age_unit=None if high is None else _text(high.unit),
+        maximum_age_unit=None if high is None else enum_text(high.unit),
         minimum_age_years=age_years(low),
         maximum_age_years=age_years(high),
     )
@@ -194,7 +181,7 @@ def _eligibility(rows: _RowBuilder, trial: Trial) -> None:
 
 
 def _criteria(
-    rows: _RowBuilder, nct_id: str | None, side: str, criteria: tuple[Criterion, ...]
+    rows: RowBuilder, nct_id: str | None, side: str, criteria: tuple[Criterion, ...]
 ) -> None:
     """Criterion nodes in document order (a parent before its children), without recursion."""
     no_parent: int | None = None
@@ -211,13 +198,54 @@ def _criteria(
             position=position,
             text=criterion.text,
         )
+        for constraint in criterion.constraints:
+            rows.add(
+                "criteria_constraints",
+                nct_id=nct_id,
+                criterion_id=local_id,
+                kind=constraint.kind,
+                **constraint_values(constraint),
+            )
         stack.extend(
             (child, local_id, depth + 1, child_position)
             for child_position, child in reversed(list(enumerate(criterion.children, 1)))
         )
 
 
-def _people(rows: _RowBuilder, trial: Trial) -> None:
+_NO_CONSTRAINT_VALUES: dict[str, Value] = dict.fromkeys(
+    ("scale", "measure", "op", "value", "unit", "min", "max")
+)
+
+
+def constraint_values(constraint: Constraint) -> dict[str, Value]:
+    """The columns of ``criteria_constraints`` a constraint fills; the others stay null.
+
+    ``value`` is always a float (the model keeps 1500 an int when the text writes no
+    fraction), so that a column holds one type in every output.
+    """
+    values = dict(_NO_CONSTRAINT_VALUES)
+    if isinstance(constraint, PerformanceStatus):
+        values.update(scale=enum_text(constraint.scale), min=constraint.min, max=constraint.max)
+    elif isinstance(constraint, Measurement):
+        values.update(
+            measure=enum_text(constraint.measure),
+            op=enum_text(constraint.op),
+            value=float(constraint.value),
+            unit=constraint.unit,
+        )
+    elif isinstance(constraint, LifeExpectancy):
+        values.update(
+            op=enum_text(constraint.op),
+            value=float(constraint.value),
+            unit=enum_text(constraint.unit),
+        )
+    else:
+        # A new kind of constraint needs its columns here (mypy checks that none is missed).
+        assert_never(constraint)
+    return values
+
+
+def _people(rows: RowBuilder, trial: Trial) -> None:
     nct_id = trial.nct_id
     sponsors = [] if trial.lead_sponsor is None else [("lead", trial.lead_sponsor)]
     sponsors += [("collaborator", sponsor) for sponsor in trial.collaborators]
@@ -225,7 +253,7 @@ def _people(rows: _RowBuilder, trial: Trial) -> None:
         rows.add(
             "sponsors",
             nct_id=nct_id,
-            agency_class=_text(sponsor.agency_class),
+            agency_class=enum_text(sponsor.agency_class),
             lead_or_collaborator=role,
             name=sponsor.name,
         )
@@ -233,7 +261,7 @@ def _people(rows: _RowBuilder, trial: Trial) -> None:
         rows.add(
             "overall_officials",
             nct_id=nct_id,
-            role=_text(person.role),
+            role=enum_text(person.role),
             name=person.name,
             affiliation=person.affiliation,
         )
@@ -252,7 +280,7 @@ def _people(rows: _RowBuilder, trial: Trial) -> None:
             nct_id=nct_id,
             id_source=identifier.source,
             id_value=identifier.id,
-            id_type=_text(identifier.type),
+            id_type=enum_text(identifier.type),
         )
     for list_name, related in (
         ("related", trial.related_trials),
@@ -269,19 +297,22 @@ def _people(rows: _RowBuilder, trial: Trial) -> None:
 
 
 # Each page kind: its model class, its name in the ``pages`` table, and its flattener.
-# A new page kind (results) adds one entry here and its tables in ``columns.TABLES``.
-_KINDS: tuple[tuple[type, str, Callable[[Any], Rows]], ...] = ((Trial, "trial", flatten_trial),)
+# A new page kind adds one entry here and its tables in ``columns.TABLES``.
+_KINDS: tuple[tuple[type, str, Callable[[Any], Rows]], ...] = (
+    (Trial, "trial", flatten_trial),
+    (Results, RESULTS_KIND, flatten_results),
+)
 
 
 def _kind_of(page: object) -> tuple[str, Callable[[Any], Rows]]:
     for cls, kind, flattener in _KINDS:
         if isinstance(page, cls):
             return kind, flattener
-    raise TypeError(f"no flat tables for {type(page).__name__}: expected a Trial")
+    raise TypeError(f"no flat tables for {type(page).__name__}: expected a Trial or Results")
 
 
 def page_kind(page: object) -> str:
-    """The page's kind as the ``pages`` table names it (``trial``)."""
+    """The page's kind as the ``pages`` table names it (``trial`` or ``results``)."""
     return _kind_of(page)[0]
 
 

@@ -103,7 +103,8 @@ class TablesWriter:
         return dict(self._counts)
 
     def write_page(self, page: object, *, source_path: str | None, source_line: int | None) -> int:
-        """Flatten one page (a ``Trial``) and write its rows; returns its id in ``pages``."""
+        """Flatten one page (a ``Trial`` or ``Results``) and write its rows; returns its id in
+        ``pages``."""
         return self.write_rows(
             flatten(page),
             source_path=source_path,

@@ -14,14 +14,12 @@ import functools
 from typing import cast
 
 from attrs import evolve
-from lark import Lark
 
-from ctparse.errors import ParseError
 from ctparse.model import DiagnosticCode, Phase, Results, Status
 from ctparse.pages import grammar, lalr
 from ctparse.pages.kind import page_kind
 from ctparse.pages.lines import Source
-from ctparse.pages.problems import Problem, to_diagnostics
+from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
 from ctparse.pages.results import vocabulary as page
 from ctparse.pages.results.assembly import build_results
@@ -66,8 +64,8 @@ _FILLERS = (
 
 
 @functools.cache
-def _parser() -> Lark:
-    return grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer())
+def _parser() -> lalr.LeanParser:
+    return lalr.LeanParser(grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer()))
 
 
 def parse_results(text: str, *, lenient: bool = False) -> Results:
@@ -88,15 +86,7 @@ def parse_results(text: str, *, lenient: bool = False) -> Results:
     diagnostics = to_diagnostics(source, problems)
     failures = [d for d in diagnostics if d.code != DiagnosticCode.UNKNOWN_SECTION]
     if failures and not lenient:
-        first = failures[0]
-        raise ParseError(
-            first.message,
-            first.line,
-            first.column,
-            code=first.code,
-            section=first.section,
-            diagnostics=diagnostics,
-        )
+        raise_first(diagnostics, failures[0])
     return evolve(results, diagnostics=diagnostics)
 
 

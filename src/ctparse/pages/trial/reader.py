@@ -12,7 +12,6 @@ from typing import cast
 
 import regex
 from attrs import evolve
-from lark import Lark
 
 from ctparse.model import Trial
 from ctparse.model.diagnostics import DiagnosticCode
@@ -71,8 +70,8 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def _parser() -> Lark:
-    return grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, PageTransformer())
+def _parser() -> lalr.LeanParser:
+    return lalr.LeanParser(grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, PageTransformer()))
 
 
 def parse(text: str, *, lenient: bool = False) -> Trial:
