@@ -147,3 +147,41 @@ def test_ctrl_c_while_workers_start_prints_no_traceback(tmp_path: Path) -> None:
         raise
     assert process.returncode == 130
     assert err.decode() == "ctparse: interrupted after 0 pages; out.jsonl left as before\n"
+
+
+def test_errfile_failing_at_its_last_flush_leaves_both_outputs_as_they_were(
+    tmp_path: Path,
+) -> None:
+    # OUT (one record, under 1 KiB) fits the file size limit; ERRFILE's 30 error records
+    # (~6 KiB) do not, but sit in its write buffer until the final flush.
+    (tmp_path / "pages").mkdir()
+    shutil.copy(WITHDRAWN, tmp_path / "pages/a.txt")
+    for number in range(30):
+        (tmp_path / f"pages/b{number:02}.txt").write_bytes(b"hello\n")
+    (tmp_path / "out.jsonl").write_text("old out\n", encoding="utf-8")
+    (tmp_path / "errors.jsonl").write_text("old errors\n", encoding="utf-8")
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+    done = subprocess.run(
+        [CTPARSE, "parse", "pages", "-o", "out.jsonl", "--errors", "errors.jsonl", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=limit,
+    )
+    assert done.stderr.decode() == (
+        "ctparse: cannot write errors.jsonl (File too large); stopped after 31 pages; "
+        "out.jsonl, errors.jsonl left as before\n"
+    )
+    assert done.returncode == 3
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old out\n"
+    assert (tmp_path / "errors.jsonl").read_text(encoding="utf-8") == "old errors\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "errors.jsonl",
+        "out.jsonl",
+        "pages",
+    ]

@@ -56,6 +56,11 @@ class Sink(Protocol):
         """Take one encoded record (in the parent, in input order)."""
         ...
 
+    def prepare(self) -> None:
+        """Write out everything (the step that can fail on a full disk), so that ``commit``
+        has only to put it in place. Called on every sink of a run before any ``commit``."""
+        ...
+
     def commit(self) -> None:
         """Put every output in place at once."""
         ...
@@ -131,19 +136,28 @@ class AtomicFile:
     def target(self) -> Target:
         return Target(self.stream, self.path)
 
-    def commit(self) -> None:
+    def prepare(self) -> None:
+        """Write everything to disk (flush, fsync, close): what fails on a full disk."""
+        if self.stream.closed:
+            return
         try:
-            self._finish()
+            self.stream.flush()
+            if self._temporary is not None:
+                os.fsync(self.stream.fileno())
+            self.stream.close()
         except OSError as error:
             raise WriteFailed(self.path, error) from error
 
-    def _finish(self) -> None:
-        self.stream.flush()
+    def commit(self) -> None:
+        self.prepare()
+        try:
+            self._put_in_place()
+        except OSError as error:
+            raise WriteFailed(self.path, error) from error
+
+    def _put_in_place(self) -> None:
         if self._temporary is None:
-            self.stream.close()
             return
-        os.fsync(self.stream.fileno())
-        self.stream.close()
         # mkstemp makes the file private; give it the mode a plainly created file would have.
         try:
             mode = os.stat(self.path).st_mode & 0o7777
@@ -153,6 +167,7 @@ class AtomicFile:
             mode = 0o666 & ~umask
         os.chmod(self._temporary, mode)
         os.replace(self._temporary, self.path)
+        self._temporary = None
 
     def discard(self) -> None:
         # Closing flushes what is buffered, which fails again on a full disk: the file goes
@@ -173,11 +188,17 @@ class _StreamSink:
         self._name = name
         self._file: AtomicFile | None = None
         self._target = Target(stream, name)
+        self._prepared = False
+        # The file this sink put in place, once ``commit`` has renamed it.
+        self.committed: str | None = None
 
     @property
     def replaced(self) -> tuple[str, ...]:
-        """The files this sink writes aside and renames (left as before on ``abort``)."""
-        return (self._file.path,) if self._file is not None and self._file.replaces else ()
+        """The files this sink writes aside and renames and has not yet renamed (left as
+        before on ``abort``)."""
+        if self._file is None or not self._file.replaces or self.committed is not None:
+            return ()
+        return (self._file.path,)
 
     def open(self) -> None:
         if self.path is None:
@@ -188,12 +209,21 @@ class _StreamSink:
             raise OpenFailed(self.path, error) from error
         self._target = self._file.target
 
-    def commit(self) -> None:
+    def prepare(self) -> None:
+        if self._prepared:
+            return
         self._close()
+        self._prepared = True
         if self._file is not None:
-            self._file.commit()
+            self._file.prepare()
         else:
             self._target.flush()
+
+    def commit(self) -> None:
+        self.prepare()
+        if self._file is not None:
+            self._file.commit()
+            self.committed = self._file.path
 
     def _close(self) -> None:
         """Write what ends the output."""

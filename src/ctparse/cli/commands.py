@@ -147,7 +147,11 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
         """Say that the run stopped short, and which outputs were left as they were."""
         progress.clear()
         kept = ", ".join(path for sink in outputs for path in sink.replaced)
-        _say(stderr, f"ctparse: {what}{f'; {kept} left as before' if kept else ''}\n")
+        # Only when putting the second file in place failed after the first was renamed.
+        new = ", ".join(sink.committed for sink in outputs if sink.committed is not None)
+        said = f"{f'; {new} written in full' if new else ''}"
+        said += f"{f'; {kept} left as before' if kept else ''}"
+        _say(stderr, f"ctparse: {what}{said}\n")
 
     try:
         # Inside: reading the first pages (to choose the output's shape) may be interrupted.
