@@ -127,7 +127,9 @@ class BatchRun:
             # Both or neither: everything is written out first (where a full disk fails),
             # and only then put in place.
             for sink in sinks:
-                sink.prepare()
+                prepare = getattr(sink, "prepare", None)
+                if prepare is not None:
+                    prepare()
             for sink in sinks:
                 sink.commit()
         except BaseException:

@@ -56,13 +56,10 @@ class Sink(Protocol):
         """Take one encoded record (in the parent, in input order)."""
         ...
 
-    def prepare(self) -> None:
-        """Write out everything (the step that can fail on a full disk), so that ``commit``
-        has only to put it in place. Called on every sink of a run before any ``commit``."""
-        ...
-
     def commit(self) -> None:
-        """Put every output in place at once."""
+        """Put every output in place at once. A sink may also have ``prepare()``: write out
+        everything (the step that fails on a full disk) so that ``commit`` has only to put
+        it in place; a run calls it on every sink that has it before any ``commit``."""
         ...
 
     def abort(self) -> None:
