@@ -185,3 +185,60 @@ def test_errfile_failing_at_its_last_flush_leaves_both_outputs_as_they_were(
         "out.jsonl",
         "pages",
     ]
+
+
+def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    # The redirections close a standard stream before the command starts.
+    return subprocess.run(
+        ["/bin/sh", "-c", command], cwd=cwd, capture_output=True, timeout=300, input=b""
+    )
+
+
+def test_closed_standard_streams_give_the_documented_statuses(tmp_path: Path) -> None:
+    shutil.copy(FULL, tmp_path / "page.txt")
+    (tmp_path / "bad.txt").write_bytes(b"hello\n")
+    command = CTPARSE
+    # stderr closed: a good run is a good run; an error record with nowhere to go is a
+    # failed write; with --errors the error record is in ERRFILE.
+    assert _shell(f"{command} parse page.txt -o out.jsonl 2>&-", tmp_path).returncode == 0
+    assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 1
+    assert _shell(f"{command} parse bad.txt -o out.jsonl 2>&-", tmp_path).returncode == 3
+    done = _shell(f"{command} parse bad.txt -o o2.jsonl --errors e.jsonl 2>&-", tmp_path)
+    assert done.returncode == 1
+    assert b'"code":"not_a_page"' in (tmp_path / "e.jsonl").read_bytes()
+    # stdin closed: an error record for standard input.
+    done = _shell(f"{command} parse - -q <&-", tmp_path)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr.decode() == (
+        '{"source":{"path":"<stdin>","line":1},"line":1,"column":1,"code":"unreadable",'
+        '"message":"cannot read standard input: it is closed"}\n'
+    )
+    # stdout closed: records have nowhere to go (a failed write); with -o it is not needed.
+    done = _shell(f"{command} parse page.txt >&-", tmp_path)
+    assert done.returncode == 3
+    assert done.stderr.decode() == (
+        "ctparse: cannot write standard output (standard output is closed); "
+        "stopped after 1 page\n"
+    )
+    done = _shell(f"{command} parse page.txt -o o3.jsonl -q >&-", tmp_path)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_a_reader_of_stderr_that_goes_away_stops_the_run(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    for number in range(3000):
+        (tmp_path / f"pages/{number:04}.txt").write_bytes(b"hello\n")  # not a page
+    (tmp_path / "out.jsonl").write_text("old\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [CTPARSE, "parse", "pages", "-o", "out.jsonl"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stderr.readline().startswith(b'{"source":')
+    process.stderr.close()
+    assert process.stdout.read() == b""
+    assert process.wait(timeout=60) == 1
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old\n"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

@@ -163,6 +163,14 @@ def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
     rest.
     """
     name = shown if shown is not None else (STDIN if path is None else printable(path))
+    if path is None and sys.stdin is None:
+        yield Page(
+            path=name,
+            line=1,
+            code=DiagnosticCode.UNREADABLE,
+            error="cannot read standard input: it is closed",
+        )
+        return
     try:
         raw: BinaryIO = sys.stdin.buffer if path is None else open(path, "rb")  # noqa: SIM115
     except OSError as error:

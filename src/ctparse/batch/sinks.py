@@ -26,6 +26,7 @@ __all__ = [
     "ErrorSink",
     "JsonSink",
     "OpenFailed",
+    "ReaderGone",
     "Sink",
     "Target",
     "WriteFailed",
@@ -80,6 +81,17 @@ class OpenFailed(WriteFailed):
     """An output could not be created at all."""
 
 
+class ReaderGone(Exception):
+    """The reader of an output stream went away (a closed pipe: ``| head``). Not a failed
+    write: the run stops, and the caller decides what that means (``target`` names the
+    stream, ``stream`` is it)."""
+
+    def __init__(self, target: str, stream: BinaryIO) -> None:
+        super().__init__(target)
+        self.target = target
+        self.stream = stream
+
+
 class Target:
     """An output stream that names itself when a write to it fails."""
 
@@ -99,8 +111,8 @@ class Target:
     def _named(self) -> Iterator[None]:
         try:
             yield
-        except BrokenPipeError:
-            raise  # the reader went away: not a failed write
+        except BrokenPipeError as error:
+            raise ReaderGone(self.name, self.stream) from error
         except OSError as error:
             raise WriteFailed(self.name, error) from error
 

@@ -7,6 +7,7 @@ returns the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -15,14 +16,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import BinaryIO, Literal, NoReturn
+from typing import Literal, NoReturn
 
 import attrs
 
 from ctparse.batch.inputs import Item, items, total_bytes
 from ctparse.batch.pool import cpu_count
 from ctparse.batch.run import BatchRun, Summary
-from ctparse.batch.sinks import AtomicFile, ErrorSink, JsonSink, OpenFailed, WriteFailed
+from ctparse.batch.sinks import (
+    AtomicFile,
+    ErrorSink,
+    JsonSink,
+    OpenFailed,
+    ReaderGone,
+    WriteFailed,
+)
 from ctparse.batch.walk import clash
 from ctparse.formats.json import from_dict
 from ctparse.formats.schema import error_schema, record_schema
@@ -31,6 +39,7 @@ from ctparse.pages.trial.render import render
 
 from .exits import EXIT_FAILED_PAGES, EXIT_OK, EXIT_WRITE_FAILED, interrupted
 from .progress import Progress
+from .streams import binary, say
 
 __all__ = ["parse_command", "render_command", "schema_command"]
 
@@ -117,18 +126,14 @@ def summary_line(summary: Summary, errfile: str | None, lenient: bool, elapsed: 
     return text + f"; {summary.pages / max(elapsed, 1e-9):,.0f} pages/s ({elapsed:.1f} s)\n"
 
 
-def _say(stream: BinaryIO, message: str) -> None:
-    stream.write(message.encode("utf-8", "replace"))
-    stream.flush()
-
-
 def parse_command(args: argparse.Namespace, usage: Usage) -> int:
     output = args.output if args.output not in (None, "-") else None
     _check_paths(args, output, usage)
-    if "-" in args.paths and sys.stdin.isatty():
-        sys.stderr.write("ctparse: reading pages from the terminal; end with Ctrl-D\n")
-    stderr = sys.stderr.buffer
-    sys.stderr.flush()
+    stderr = binary(sys.stderr, "standard error")
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    if "-" in args.paths and sys.stdin is not None and sys.stdin.isatty():
+        say(stderr, "ctparse: reading pages from the terminal; end with Ctrl-D\n")
     show_progress = not args.quiet and stderr.isatty()
     progress = Progress(stderr, show_progress, total_bytes(args.paths) if show_progress else None)
 
@@ -136,7 +141,7 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
         # Most likely a wrong path or suffix: say so rather than report 0 pages silently.
         if not args.quiet:
             progress.clear()
-            _say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
+            say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     start = time.monotonic()
@@ -151,12 +156,13 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
         new = ", ".join(sink.committed for sink in outputs if sink.committed is not None)
         said = f"{f'; {new} written in full' if new else ''}"
         said += f"{f'; {kept} left as before' if kept else ''}"
-        _say(stderr, f"ctparse: {what}{said}\n")
+        say(stderr, f"ctparse: {what}{said}\n")
 
     try:
         # Inside: reading the first pages (to choose the output's shape) may be interrupted.
         form, pages = _form(args, output, items(args.paths, empty))
-        records = JsonSink(output, sys.stdout.buffer, form=form, to=args.to, lenient=args.lenient)
+        stdout = binary(sys.stdout, "standard output")
+        records = JsonSink(output, stdout, form=form, to=args.to, lenient=args.lenient)
         errors = ErrorSink(args.errors, stderr, before_write=progress.clear)
         outputs += (records, errors)
         BatchRun(records, errors, summary=summary).run(
@@ -171,17 +177,19 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
         done = _count(summary.pages, "page")
         stop(f"cannot write {failed.target} ({failed.reason}); stopped after {done}")
         return EXIT_WRITE_FAILED
-    except BrokenPipeError:
-        # The reader of stdout went away (``| head``): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except ReaderGone as gone:
+        # The reader of stdout or stderr went away (``| head``): stop quietly. What is
+        # still buffered for it must not fail again when Python exits.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, gone.stream.fileno())
         return EXIT_FAILED_PAGES
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.clear()
     if not args.quiet:
         elapsed = time.monotonic() - start
-        _say(stderr, summary_line(summary, args.errors, args.lenient, elapsed))
+        say(stderr, summary_line(summary, args.errors, args.lenient, elapsed))
     return EXIT_FAILED_PAGES if summary.errors else EXIT_OK
 
 

@@ -16,6 +16,7 @@ from ctparse.batch.pool import MAX_JOBS
 
 from .commands import parse_command, render_command, schema_command
 from .exits import EXIT_USAGE, STATUS_HELP
+from .streams import hold_closed
 
 __all__ = ["main"]
 
@@ -143,6 +144,7 @@ def _jobs(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    hold_closed()
     parser = _argument_parser()
     args = parser.parse_args(argv)
     if args.command == "schema":
