@@ -242,3 +242,27 @@ def test_a_reader_of_stderr_that_goes_away_stops_the_run(tmp_path: Path) -> None
     assert process.wait(timeout=60) == 1
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "old\n"
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_a_read_only_out_is_refused_and_a_linked_out_replaces_its_target(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(FULL, tmp_path / "page.txt")
+    (tmp_path / "kept.jsonl").write_text("kept\n", encoding="utf-8")
+    (tmp_path / "kept.jsonl").chmod(0o444)
+    result = run("parse", "page.txt", "-o", "kept.jsonl", cwd=tmp_path)
+    assert result.status == 2
+    assert result.stderr == (
+        "ctparse parse: error: cannot write kept.jsonl: the file is read-only\n"
+    )
+    assert (tmp_path / "kept.jsonl").read_text(encoding="utf-8") == "kept\n"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/trials.jsonl").write_text("old\n", encoding="utf-8")
+    (tmp_path / "data/trials.jsonl").chmod(0o640)
+    (tmp_path / "out.jsonl").symlink_to("data/trials.jsonl")
+    result = run("parse", "page.txt", "-o", "out.jsonl", "--format", "jsonl", cwd=tmp_path)
+    assert result.status == 0
+    assert (tmp_path / "out.jsonl").is_symlink()
+    assert (tmp_path / "data/trials.jsonl").read_text(encoding="utf-8").startswith('{"source"')
+    assert (tmp_path / "data/trials.jsonl").stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in (tmp_path / "data").iterdir()) == ["trials.jsonl"]

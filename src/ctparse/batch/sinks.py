@@ -10,6 +10,7 @@ ever the previous one or the finished one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
@@ -121,7 +122,9 @@ class AtomicFile:
     """A file written under a temporary name in its directory and renamed when complete.
 
     A path that exists and is no regular file (``/dev/null``, a named pipe) is written
-    directly: renaming over it would replace the device or pipe itself.
+    directly: renaming over it would replace the device or pipe itself. A symbolic link is
+    followed: the file it leads to is replaced (beside it), and the link stays. A file without
+    write permission is refused (``PermissionError``), not replaced: its mode says to keep it.
     """
 
     def __init__(self, path: str) -> None:
@@ -130,9 +133,13 @@ class AtomicFile:
         if os.path.exists(path) and not os.path.isfile(path):
             self.stream: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by commit/discard
             return
-        directory = os.path.dirname(os.path.abspath(path))
+        # Renamed over the link's target, not over the link (which would become a file).
+        self._final = os.path.realpath(path)
+        if os.path.isfile(self._final) and not os.stat(self._final).st_mode & 0o222:
+            raise PermissionError(errno.EACCES, "the file is read-only", path)
+        directory = os.path.dirname(self._final)
         descriptor, self._temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
+            prefix=f".{os.path.basename(self._final)}.", suffix=".tmp", dir=directory
         )
         self.stream = os.fdopen(descriptor, "wb")
 
@@ -169,13 +176,13 @@ class AtomicFile:
             return
         # mkstemp makes the file private; give it the mode a plainly created file would have.
         try:
-            mode = os.stat(self.path).st_mode & 0o7777
+            mode = os.stat(self._final).st_mode & 0o7777
         except OSError:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(self._temporary, mode)
-        os.replace(self._temporary, self.path)
+        os.replace(self._temporary, self._final)
         self._temporary = None
 
     def discard(self) -> None:
