@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import Literal, NoReturn
+from typing import BinaryIO, Literal, NoReturn
 
 import attrs
 
@@ -199,15 +199,43 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
 _TRIAL_KEYS = frozenset(field.name for field in attrs.fields(Trial))
 
 
-def _documents(content: str, file: str) -> list[tuple[int, str]]:
-    """The JSON documents of FILE with their line numbers: one Trial, or JSON Lines."""
-    if content.lstrip().startswith("{") and not file.endswith(".jsonl"):
-        return [(1, content)]
-    return [(n, line) for n, line in enumerate(content.split("\n"), 1) if line.strip()]
+def _documents(handle: BinaryIO, file: str) -> Iterator[tuple[int, bytes]]:
+    """The JSON documents of FILE with their line numbers, read as a stream: JSON Lines (a
+    ``.jsonl`` file, or one whose first line is a whole JSON document) one line at a time, or
+    else the whole file as one Trial (pretty-printed JSON)."""
+    lines = enumerate(handle, 1)
+    found = next(((n, line) for n, line in lines if line.strip()), None)
+    if found is None:
+        return
+    number, first = found
+    if file.endswith(".jsonl") or _whole_json(first):
+        yield number, first
+        yield from ((n, line) for n, line in lines if line.strip())
+    else:
+        yield number, first + b"".join(line for _, line in lines)
 
 
-def _page_of(document: str, layout: Literal["bare", "labelled"]) -> str:
-    data = json.loads(document)
+def _whole_json(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def _text_of(document: bytes) -> str:
+    try:
+        return document.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = document.rfind(b"\n", 0, error.start) + 1
+        raise ValueError(
+            f"not UTF-8 text: byte 0x{document[error.start]:02x} at column "
+            f"{error.start - line_start + 1}"
+        ) from None
+
+
+def _page_of(document: bytes, layout: Literal["bare", "labelled"]) -> str:
+    data = json.loads(_text_of(document))
     data.pop("source", None)
     missing = _TRIAL_KEYS - set(data)
     if missing:
@@ -216,34 +244,43 @@ def _page_of(document: str, layout: Literal["bare", "labelled"]) -> str:
 
 
 def render_command(args: argparse.Namespace, usage: Usage) -> int:
-    """Page text for each Trial in FILE; a record that is no Trial is reported, not fatal."""
+    """Page text for each Trial in FILE, written as it is made; a record that is no Trial
+    (bad JSON, not UTF-8, not a Trial) is reported, not fatal."""
     try:
-        with open(args.file, encoding="utf-8") as handle:
-            content = handle.read()
+        handle = open(args.file, "rb")  # noqa: SIM115 - closed below
     except OSError as error:
-        usage(f"cannot read {args.file}: {error}")
-    pages: list[str] = []
+        usage(f"cannot read {args.file}: {error.strerror or error}")
+    stderr = binary(sys.stderr, "standard error")
+    output: AtomicFile | None = None
     failed = 0
-    for number, document in _documents(content, args.file):
-        try:
-            pages.append(_page_of(document, args.layout))
-        except Exception as error:  # a bad record costs that record, not the run
-            failed += 1
-            sys.stderr.write(
-                f"ctparse render: {args.file}:{number}: not a Trial record: "
-                f"{type(error).__name__}: {error}\n"
-            )
-    text = "\n".join(pages) + ("\n" if pages else "")
     try:
-        if args.output and args.output != "-":
-            output = AtomicFile(args.output)
-            output.stream.write(text.encode("utf-8"))
-            output.commit()
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-    except OSError as error:
-        usage(f"cannot write the output: {error}")
-    except WriteFailed as error:
-        usage(f"cannot write the output: {error.reason}")
+        with handle:
+            if args.output and args.output != "-":
+                output = AtomicFile(args.output)
+                stream = output.stream
+            else:
+                stream = binary(sys.stdout, "standard output")
+            for number, document in _documents(handle, args.file):
+                try:
+                    page = _page_of(document, args.layout)
+                except Exception as error:  # a bad record costs that record, not the run
+                    failed += 1
+                    say(
+                        stderr,
+                        f"ctparse render: {args.file}:{number}: not a Trial record: "
+                        f"{type(error).__name__}: {error}\n",
+                    )
+                    continue
+                stream.write(page.encode("utf-8") + b"\n")
+                if output is None:
+                    stream.flush()  # a reader of stdout gets each page as it is made
+            if output is not None:
+                output.commit()
+            else:
+                stream.flush()
+    except (OSError, WriteFailed) as error:
+        if output is not None:
+            output.discard()
+        reason = error.reason if isinstance(error, WriteFailed) else error.strerror or error
+        usage(f"cannot write the output: {reason}")
     return EXIT_FAILED_PAGES if failed else EXIT_OK
