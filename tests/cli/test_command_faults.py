@@ -266,3 +266,20 @@ def test_a_read_only_out_is_refused_and_a_linked_out_replaces_its_target(
     assert (tmp_path / "data/trials.jsonl").read_text(encoding="utf-8").startswith('{"source"')
     assert (tmp_path / "data/trials.jsonl").stat().st_mode & 0o777 == 0o640
     assert sorted(path.name for path in (tmp_path / "data").iterdir()) == ["trials.jsonl"]
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.3])
+def test_ctrl_c_while_the_command_loads_prints_no_traceback(tmp_path: Path, delay: float) -> None:
+    # Loading the parser takes a good part of a second; Python itself is up long before.
+    shutil.copy(FULL, tmp_path / "page.txt")
+    process = subprocess.Popen(
+        [CTPARSE, "parse", "page.txt", "-q", "-o", "out.jsonl"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert process.returncode in (0, 130)
