@@ -127,3 +127,12 @@ def test_an_output_that_is_an_input_or_would_be_walked_clashes(tmp_path: Path) -
     for target in ["out.jsonl", "pages/out.jsonl", "c.txt"]:
         assert clash(inputs, str(tmp_path / target)) is None, target
     assert clash(["-"], os.devnull) is None
+
+
+def test_a_directory_given_twice_is_walked_once_and_not_called_empty(tmp_path: Path) -> None:
+    _tree(tmp_path, "pages/a.txt", "none/b.json")
+    empty: list[str] = []
+    pages, none = str(tmp_path / "pages"), str(tmp_path / "none")
+    found = list(files([pages, pages, none], empty.append))
+    assert _shown(found, tmp_path) == ["pages/a.txt"]
+    assert empty == [none]

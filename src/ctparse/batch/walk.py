@@ -103,11 +103,13 @@ def files(paths: Sequence[str], on_empty: Callable[[str], None] | None = None) -
         if path == "-":
             yield None
         elif os.path.isdir(path):
+            walked = len(seen)
             found = False
             for file in page_files(path, seen):
                 found = True
                 yield file
-            if not found and on_empty is not None:
+            # (A directory walked before, under another PATH, is not empty: it adds nothing.)
+            if not found and len(seen) > walked and on_empty is not None:
                 on_empty(path)
         else:
             yield path
