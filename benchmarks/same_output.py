@@ -49,7 +49,8 @@ def outputs() -> Iterator[tuple[str, str]]:
             yield f"{path.stem} {layout} damaged", ctparse.to_json(ctparse.parse(bad, lenient=True))
     for path in sorted(FIXTURES.rglob("*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        yield str(path.relative_to(FIXTURES.parent)), ctparse.to_json(ctparse.parse(text, lenient=True))
+        record = ctparse.to_json(ctparse.parse(text, lenient=True))
+        yield str(path.relative_to(FIXTURES.parent)), record
 
 
 def main() -> None:

@@ -13,38 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from ctparse.formats.tables import (
-    AGE_UNITS_PER_YEAR,
-    TABLE_BY_NAME,
-    TABLES,
-    Column,
-    ParquetUnavailableError,
-    Rows,
-    Table,
-    TableFormat,
-    TablesWriter,
-    Value,
-    age_years,
-    flatten,
-    page_kind,
-)
+from ctparse.formats.tables import *  # noqa: F403
+from ctparse.formats.tables import TableFormat, TablesWriter
+from ctparse.formats.tables import __all__ as _tables_all
 
-__all__ = [
-    "AGE_UNITS_PER_YEAR",
-    "TABLES",
-    "TABLE_BY_NAME",
-    "Column",
-    "ParquetUnavailableError",
-    "Rows",
-    "Table",
-    "TableFormat",
-    "TablesWriter",
-    "Value",
-    "age_years",
-    "flatten",
-    "page_kind",
-    "write",
-]
+__all__ = [*_tables_all, "write"]
 
 
 def write(
