@@ -154,8 +154,10 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
         kept = ", ".join(path for sink in outputs for path in sink.replaced)
         # Only when putting the second file in place failed after the first was renamed.
         new = ", ".join(sink.committed for sink in outputs if sink.committed is not None)
-        said = f"{f'; {new} written in full' if new else ''}"
-        said += f"{f'; {kept} left as before' if kept else ''}"
+        said = f"; {new} written in full" if new else ""
+        if kept:
+            lost = " (what this run wrote for it is lost)" if new else ""
+            said += f"; {kept} left as before{lost}"
         say(stderr, f"ctparse: {what}{said}\n")
 
     try:
