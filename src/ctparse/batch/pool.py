@@ -187,7 +187,9 @@ def _interrupts_held() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) back while worker processes start: they inherit the held mask,
     so a Ctrl-C during their start-up cannot raise in them (and print a traceback) before
     ``_worker_init`` ignores it. A Ctrl-C meanwhile reaches this process when it ends."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -200,7 +202,8 @@ def _interrupts_held() -> Iterator[None]:
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what happens then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parent = multiprocessing.process.parent_process()
     if parent is not None:
         threading.Thread(
