@@ -79,7 +79,7 @@ def test_the_pool_survives_a_worker_that_dies(
         Item(Page(path="d.txt", line=i + 1, data=b"CRASH" if i == 40 else page), i)
         for i in range(100)
     ]
-    encode = functools.partial(encode_record, to="trial", lenient=False)
+    encode = functools.partial(encode_record, to="page", lenient=False)
     work = functools.partial(
         crashing_work.work, lenient=False, encode=encode, encode_error=encode_error
     )
@@ -101,6 +101,7 @@ def test_the_pool_survives_a_worker_that_dies(
     assert [outcome.code is None for _, outcome in outcomes] == [i != 40 for i in range(100)]
     crashed = json.loads(outcomes[40][1].encoded)
     assert crashed == {
+        "kind": None,
         "source": {"path": "d.txt", "line": 41},
         "line": 41,
         "column": 1,
@@ -110,6 +111,7 @@ def test_the_pool_survives_a_worker_that_dies(
     }
     last = json.loads(outcomes[99][1].encoded)
     assert last.pop("source") == {"path": "d.txt", "line": 100}
+    assert last.pop("kind") == "trial"
     assert last == golden(FULL)
     # The same work in one process gives the same outcomes.
     assert work_on(items[98:], lenient=False, encode=encode, encode_error=encode_error) == [

@@ -14,6 +14,7 @@ from ctparse.batch import records
 from ctparse.batch.records import PageError, PageRecord, PageSource, PageText, read_record
 from ctparse.batch.splitter import Page
 from support.command import FULL, WITHDRAWN
+from support.paths import FIXTURES
 
 
 def test_iter_pages_yields_each_page_of_a_dump_with_its_source(tmp_path: Path) -> None:
@@ -70,7 +71,8 @@ def test_iter_pages_gives_decoding_errors_as_records(tmp_path: Path) -> None:
 def test_read_record_puts_lines_in_terms_of_the_file() -> None:
     page = Page(path="d.txt", line=101, data=b"A trial\nNCT ID: NCT00000001\nstray\n")
     record = read_record(page, lenient=False)
-    assert (record.kind, record.page) == (None, None)
+    # An error record keeps the kind the text was read as.
+    assert (record.kind, record.page) == ("trial", None)
     assert record.error is not None
     assert (record.error.code, record.error.line) == ("misplaced_line", 103)
     lenient = read_record(page, lenient=True)
@@ -91,7 +93,7 @@ def test_a_fault_in_the_parser_costs_one_page(monkeypatch: pytest.MonkeyPatch) -
     def broken(text: str, *, lenient: bool = False) -> ctparse.Trial:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(records, "parse", broken)
+    monkeypatch.setattr(records, "parse_page", broken)
     record = read_record(Page(path="a.txt", line=7, data=b"Title\n"), False)
     assert record.page is None
     assert record.error == PageError(
@@ -110,3 +112,31 @@ def test_a_record_holds_a_page_or_an_error_never_both() -> None:
         PageRecord(source=source, kind="trial", page=ctparse.Trial(), error=error)
     with pytest.raises(ValueError, match="exactly one of text and error"):
         PageText(source=source, text=None, error=None)
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"<html>\n<body><p>Not a page</p></body>\n</html>\n", "not_a_page"),
+        (b'{"nct_id": "NCT00000001", "title": "JSON, not a page"}\n', "not_a_page"),
+        (b"\n  \n", "empty"),
+    ],
+)
+def test_text_that_is_no_page_is_an_error_of_no_kind_in_every_mode(
+    data: bytes, code: str, lenient: bool
+) -> None:
+    record = read_record(Page(path="x.txt", line=5, data=data), lenient)
+    assert (record.kind, record.page) == (None, None)
+    assert record.error is not None
+    assert (record.error.code, record.error.line) == (code, 5)
+
+
+def test_a_results_page_is_read_as_one() -> None:
+    text = (FIXTURES / "results" / "NCT00528372_results.txt").read_bytes()
+    record = read_record(Page(path="r.txt", line=1, data=text), lenient=True)
+    assert record.kind == "results" and isinstance(record.page, ctparse.Results)
+    assert record.page.nct_id == "NCT00528372"
+    strict = read_record(Page(path="r.txt", line=1, data=text), lenient=False)
+    assert strict.kind == "results" and strict.error is not None
+    assert strict.error.code == "cut_off"

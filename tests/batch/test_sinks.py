@@ -106,7 +106,8 @@ def test_json_sink_forms(tmp_path: Path) -> None:
         text = out.read_text(encoding="utf-8")
         written = json.loads(text) if form == "json" else [json.loads(x) for x in text.splitlines()]
         assert [record["source"]["line"] for record in written] == [1, 118, 1]
-        assert {k: v for k, v in written[0].items() if k != "source"} == golden(FULL)
+        assert written[0]["kind"] == "trial"
+        assert {k: v for k, v in written[0].items() if k not in ("kind", "source")} == golden(FULL)
         codes = [json.loads(line)["code"] for line in stderr.getvalue().splitlines()]
         assert codes == ["empty", "not_a_page"]
 
@@ -145,7 +146,7 @@ def test_outputs_are_written_out_before_either_is_put_in_place(tmp_path: Path) -
     # Only a failing rename can part them, and the sinks say which is which.
     assert records.committed == str(out) and records.replaced == ()
     assert failing.committed is None and failing.replaced == (str(errors),)
-    assert out.read_text(encoding="utf-8").startswith('{"source"')
+    assert out.read_text(encoding="utf-8").startswith('{"kind":"trial"')
     assert errors.read_text(encoding="utf-8") == "old errors\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "errors.jsonl",

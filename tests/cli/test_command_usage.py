@@ -26,6 +26,9 @@ from support.command import (
         (["parse", "-", "-"], "standard input (-) can be read only once"),
         (["parse", "page.txt", "-o", "no/such/dir/out.jsonl"], "its directory does not exist"),
         (["parse", "page.txt", "-o", "same", "--errors", "same"], "must be different files"),
+        (["tables", "page.txt"], "the following arguments are required: -o/--output"),
+        (["tables", "page.txt", "-o", "page.txt"], "it exists and is not a folder"),
+        (["tables", "page.txt", "-o", "t", "--format", "xlsx"], "invalid choice: 'xlsx'"),
         (["parse"], "the following arguments are required: PATH"),
         ([], "usage: ctparse"),
     ],
@@ -45,5 +48,27 @@ def test_version_and_help(tmp_path: Path) -> None:
     assert top.status == 0 and b"examples:" in top.stdout and b"ctparse schema" in top.stdout
     sub = run("parse", "--help", cwd=tmp_path)
     assert sub.status == 0
-    for words in (b"examples:", b"ctparse parse pages/ -o trials.jsonl", b"--lenient", b"exit"):
+    for words in (b"examples:", b"ctparse parse pages/ -o pages.jsonl", b"--lenient", b"exit"):
         assert words in sub.stdout
+    short = run("-V", cwd=tmp_path)
+    assert (short.status, short.stdout) == (0, version.stdout)
+
+
+@pytest.mark.parametrize("command", [[], ["parse"], ["tables"], ["render"]])
+def test_help_lists_every_exit_status(tmp_path: Path, command: list[str]) -> None:
+    shown = run(*command, "--help", cwd=tmp_path).stdout.decode()
+    statuses = [line.split()[0] for line in shown.split("exit status:\n", 1)[1].splitlines()]
+    assert statuses == ["0", "1", "2", "3", "130", "141", "143"]
+
+
+def test_help_says_the_shape_depends_only_on_options(tmp_path: Path) -> None:
+    shown = " ".join(run("parse", "--help", cwd=tmp_path).stdout.decode().split())
+    assert "depends only on the options, never on how many pages the input holds" in shown
+    assert "'path:line:column: code: message'" in shown
+
+
+def test_the_old_name_of_the_page_record_shape_still_works(tmp_path: Path) -> None:
+    old = run("parse", str(FULL), "--to", "trial", "-q", cwd=tmp_path)
+    new = run("parse", str(FULL), "--to", "page", "-q", cwd=tmp_path)
+    assert old.status == new.status == 0
+    assert old.stdout == new.stdout

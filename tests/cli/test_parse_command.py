@@ -26,12 +26,14 @@ from support.command import (
 from support.paths import ROOT
 
 
-def test_one_page_prints_its_trial_as_pretty_json(tmp_path: Path) -> None:
+def test_one_page_is_one_json_line_like_any_other(tmp_path: Path) -> None:
     shutil.copy(FULL, tmp_path / "page.txt")
     result = run("parse", "page.txt", cwd=tmp_path)
     assert result.status == 0
-    assert result.stdout == FULL.with_suffix(".json").read_bytes()
-    assert result.summary().startswith(summary_of(1, 1, 0) + "; ")
+    assert result.stdout.count(b"\n") == 1
+    expected = {"kind": "trial", "source": {"path": "page.txt", "line": 1}, **golden(FULL)}
+    assert result.records() == [expected]
+    assert result.summary().startswith(summary_of(1, 1, 0, trial=1) + "; ")
     assert result.summary().endswith(" s)")
 
 
@@ -39,20 +41,23 @@ def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
     shutil.copy(FULL, tmp_path / "page.txt")
     result = run("parse", "page.txt", cwd=tmp_path, command=[sys.executable, "-m", "ctparse"])
     assert result.status == 0
-    assert result.stdout == FULL.with_suffix(".json").read_bytes()
+    assert [without_source(record) for record in result.records()] == [golden(FULL)]
 
 
 def test_a_gzip_file(tmp_path: Path) -> None:
     (tmp_path / "page.txt.gz").write_bytes(gzip.compress(FULL.read_bytes()))
     result = run("parse", "page.txt.gz", cwd=tmp_path)
-    assert (result.status, json.loads(result.stdout)) == (0, golden(FULL))
+    assert (result.status, without_source(json.loads(result.stdout))) == (0, golden(FULL))
 
 
 def test_standard_input_plain_and_gzip(tmp_path: Path) -> None:
     plain = run("parse", "-", cwd=tmp_path, stdin=FULL.read_bytes())
-    assert (plain.status, plain.stdout) == (0, FULL.with_suffix(".json").read_bytes())
+    assert plain.status == 0
+    assert plain.records() == [
+        {"kind": "trial", "source": {"path": "<stdin>", "line": 1}, **golden(FULL)}
+    ]
     packed = run("parse", "-", cwd=tmp_path, stdin=gzip.compress(FULL.read_bytes()))
-    assert (packed.status, packed.stdout) == (0, FULL.with_suffix(".json").read_bytes())
+    assert (packed.status, packed.stdout) == (0, plain.stdout)
     dump = FULL.read_bytes() + b"\n" + LABELLED.read_bytes()
     many = run("parse", "-", cwd=tmp_path, stdin=dump)
     assert [record["source"] for record in many.records()] == [
@@ -65,7 +70,9 @@ def test_one_page_with_format_options(tmp_path: Path) -> None:
     shutil.copy(FULL, tmp_path / "page.txt")
     lines = run("parse", "page.txt", "--format", "jsonl", cwd=tmp_path)
     assert lines.stdout.count(b"\n") == 1
-    assert lines.records() == [{"source": {"path": "page.txt", "line": 1}, **golden(FULL)}]
+    assert lines.records() == [
+        {"kind": "trial", "source": {"path": "page.txt", "line": 1}, **golden(FULL)}
+    ]
     array = run("parse", "page.txt", "--format", "json", cwd=tmp_path)
     assert json.loads(array.stdout) == lines.records()
     to_file = run("parse", "page.txt", "-o", "out.jsonl", cwd=tmp_path)
@@ -92,7 +99,7 @@ def test_a_three_page_dump_gives_three_records_with_their_lines(
         golden(LABELLED),
         golden(OBSERVATIONAL),
     ]
-    assert result.summary().startswith(summary_of(3, 3, 0))
+    assert result.summary().startswith(summary_of(3, 3, 0, trial=3))
     assert_valid(schemas, records)
 
 
@@ -102,7 +109,9 @@ def test_a_dump_of_scraped_excerpts_joined_without_line_breaks(tmp_path: Path) -
     result = run("parse", "dump.txt", "--lenient", "--format", "jsonl", cwd=tmp_path)
     records = result.records()
     assert len(records) == len(excerpts) == 17
-    expected = [ctparse.to_dict(ctparse.parse_file(path, lenient=True)) for path in excerpts]
+    expected = [
+        ctparse.to_dict(ctparse.parse_file(path, lenient=True, kind="auto")) for path in excerpts
+    ]
     # Each page reads as it does from its own file; only the diagnostics' lines move.
     for record, alone in zip(records, expected, strict=True):
         start = record["source"]["line"]
@@ -137,7 +146,7 @@ def test_a_directory_tree_is_walked_in_order(tmp_path: Path, schemas: Any) -> No
         golden(OBSERVATIONAL),
         golden(WITHDRAWN),
     ]
-    assert result.stderr.splitlines()[0].startswith(summary_of(4, 4, 0))
+    assert result.stderr.splitlines()[0].startswith(summary_of(4, 4, 0, trial=4))
     assert_valid(schemas, records)
 
 
@@ -208,9 +217,10 @@ def test_good_and_bad_files_every_page_ends_up_in_one_place(tmp_path: Path, sche
         "mixed/h_latin1.txt": "not_utf8",
         "mixed/i_cut.txt": "cut_off",
     }
-    # Ten pages in: four records and six errors, and the summary says so, by code.
+    # Ten pages in: four records and six errors, and the summary says so, by kind and code.
+    assert [error["kind"] for error in errors] == [None] * 5 + ["trial"]
     assert result.summary().startswith(
-        summary_of(10, 4, 6)
+        summary_of(10, 4, 6, trial=5, none=5)
         + " (in errors.jsonl: 2 not_text, 1 empty, 1 not_a_page, 1 not_utf8, 1 cut_off); "
     )
     assert_valid(schemas, records, errors)
@@ -220,13 +230,15 @@ def test_without_errfile_error_records_go_to_stderr(tmp_path: Path) -> None:
     bad_tree(tmp_path)
     result = run("parse", "mixed", "-o", "out.jsonl", cwd=tmp_path)
     assert result.status == 1
-    assert [error["source"]["path"] for error in result.error_records()][:2] == [
-        "mixed/d_empty.txt",
-        "mixed/e_binary.txt",
-    ]
-    assert len(result.error_records()) == 6
+    # As a compiler writes them: path:line:column: code: message.
+    lines = result.error_lines()
+    assert lines[0] == "mixed/d_empty.txt:1:1: empty: the text is empty: expected a trial page"
+    assert lines[4].startswith("mixed/h_latin1.txt:96:2: not_utf8: the file is not UTF-8: ")
+    assert lines[5].startswith("mixed/i_cut.txt:52:1: cut_off: ")
+    assert len(lines) == 6
     assert result.summary().startswith(
-        summary_of(10, 4, 6) + " (2 not_text, 1 empty, 1 not_a_page, 1 not_utf8, 1 cut_off); "
+        summary_of(10, 4, 6, trial=5, none=5)
+        + " (2 not_text, 1 empty, 1 not_a_page, 1 not_utf8, 1 cut_off); "
     )
 
 
@@ -237,18 +249,21 @@ def test_lenient_writes_partial_trials_with_diagnostics(tmp_path: Path, schemas:
     )
     records = jsonl(tmp_path / "out.jsonl")
     errors = jsonl(tmp_path / "e.jsonl")
-    # Only bytes that are no UTF-8 text stay errors.
+    # Bytes that are no UTF-8 text, and text that is no page at all, stay errors.
     assert [error["source"]["path"] for error in errors] == [
+        "mixed/d_empty.txt",
         "mixed/e_binary.txt",
+        "mixed/f_html.txt",
         "mixed/g_utf16.txt",
         "mixed/h_latin1.txt",
     ]
-    assert len(records) == 7
+    assert len(records) == 5
     cut = next(record for record in records if record["source"]["path"] == "mixed/i_cut.txt")
     assert [diagnostic["line"] for diagnostic in cut["diagnostics"]] == [52]
     assert result.status == 1
     assert result.summary().startswith(
-        summary_of(10, 7, 3) + " (in e.jsonl: 2 not_text, 1 not_utf8), 3 with diagnostics; "
+        summary_of(10, 5, 5, trial=5, none=5)
+        + " (in e.jsonl: 2 not_text, 1 empty, 1 not_a_page, 1 not_utf8), 1 with diagnostics; "
     )
     assert_valid(schemas, records, errors)
 
@@ -284,9 +299,9 @@ def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
         errors = (tmp_path / f"err{jobs}").read_bytes()
         # 21 pages 12 times, and 10 pages in the mixed directory.
         assert records.count(b"\n") + errors.count(b"\n") == 262
-        assert result.summary().startswith(
-            summary_of(262, records.count(b"\n"), errors.count(b"\n"))
-        )
+        written, failed = records.count(b"\n"), errors.count(b"\n")
+        assert result.summary().startswith("ctparse: 262 pages read (")
+        assert f"{written} records written, {failed} errors" in result.summary()
         outputs.append((records, errors))
     assert outputs[0] == outputs[1] == outputs[2]
     assert [json.loads(line)["source"]["line"] for line in outputs[0][0].splitlines()][:4] == [

@@ -50,7 +50,7 @@ def test_render_reports_a_line_that_is_no_trial(tmp_path: Path) -> None:
     )
     result = run("render", str(records), cwd=tmp_path)
     assert result.status == 1
-    assert "mixed.jsonl:2: not a Trial record" in result.stderr
+    assert "mixed.jsonl:2:1: not_a_record: not: unknown key" in result.stderr
     assert result.stdout.startswith(b"A Withdrawn Study With Nothing Filled In\n")
 
 
@@ -62,8 +62,7 @@ def test_render_reports_a_line_that_is_not_utf8_and_goes_on(tmp_path: Path) -> N
     assert result.status == 1
     column = bad.index(b"\xff") + 1
     assert result.stderr == (
-        "ctparse render: mixed.jsonl:2: not a Trial record: ValueError: not UTF-8 text: "
-        f"byte 0xff at column {column}\n"
+        f"mixed.jsonl:2:1: not_a_record: not UTF-8 text: byte 0xff at column {column}\n"
     )
     page = run("render", str(tmp_path / "mixed.jsonl"), cwd=tmp_path).stdout.split(b"\n\n")[0]
     assert result.stdout.count(b"A Withdrawn Study With Nothing Filled In\n") == 2

@@ -93,6 +93,7 @@ def test_a_record_with_source_validates_and_mistakes_do_not() -> None:
 def test_error_records_have_their_own_schema() -> None:
     check = validator(error_schema())
     error = {
+        "kind": "trial",
         "source": {"path": "pages/a.txt", "line": 1},
         "line": 95,
         "column": 1,
@@ -104,6 +105,9 @@ def test_error_records_have_their_own_schema() -> None:
     assert len(list(check.iter_errors(without_code))) == 1
     assert len(list(check.iter_errors({**error, "nct_id": None}))) == 1
     assert len(list(validator(record_schema()).iter_errors(error))) > 0
+    # A text that is no page has no kind; a kind that does not exist is refused.
+    assert list(check.iter_errors({**error, "kind": None})) == []
+    assert len(list(check.iter_errors({**error, "kind": "other"}))) == 1
 
 
 def test_a_field_type_the_schema_does_not_know_fails_loudly() -> None:

@@ -77,3 +77,31 @@ def test_a_run_of_nct_id_lines_is_read_in_one_pass(monkeypatch: pytest.MonkeyPat
         trial = ctparse.parse("A trial\n" + "NCT ID: NCT01234567\n" * count, lenient=True)
         assert trial.nct_id == "NCT01234567"
         assert calls == count  # once a line: the work grows with the lines, not their square
+
+
+@pytest.mark.parametrize(
+    "mistyped",
+    [
+        "NCT ID: NCT0500197",
+        "NCT ID:NCT05001971",
+        "NCT ID : NCT05001971",
+        "nct id: NCT05001971",
+        "NCTID: NCT05001971",
+        " NCT ID: NCT05001971",
+    ],
+)
+def test_a_mistyped_nct_id_line_leaves_one_page_for_splitter_and_parse(mistyped: str) -> None:
+    text = FULL.replace("NCT ID: NCT05001971", mistyped, 1)
+    assert len(split_pages(text.encode("utf-8"))) == 1
+    with pytest.raises(ctparse.ParseError) as raised:
+        ctparse.parse(text)
+    # The library's message is about the mistyped line, not about a second page.
+    assert (raised.value.code, raised.value.line) == ("misplaced_line", 2)
+
+
+def test_an_excerpt_starting_at_study_results_after_a_page_is_still_its_own_page() -> None:
+    excerpt = FULL[FULL.index("Study Results") :]
+    pages = split_pages((FULL + "\n" + excerpt).encode("utf-8"))
+    assert [page[0] for page in pages] == [1, FULL.count("\n") + 2]
+    assert boundaries.holds_section([b"A title", b"Study Results"])
+    assert not boundaries.holds_section([b"A title", b"NCT ID:NCT05001971", b"Last Updated: x"])

@@ -16,9 +16,10 @@ from ctparse.batch.encoding import decode_page_bytes
 from ctparse.batch.inputs import read_pages, stream_pages
 from ctparse.batch.splitter import Page
 from ctparse.errors import ParseError
-from ctparse.model import Diagnostic, Trial
+from ctparse.model import Diagnostic, Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
-from ctparse.pages.trial.reader import parse
+from ctparse.pages.dispatch import parse_page
+from ctparse.pages.kind import page_kind
 
 __all__ = [
     "PageError",
@@ -27,9 +28,16 @@ __all__ = [
     "PageText",
     "crashed_record",
     "iter_pages",
+    "page_of",
     "page_text",
     "read_record",
+    "record_kind",
+    "trial_of",
 ]
+
+# Codes that judge a whole text to be no page at all: its record is an error of no kind, in
+# every mode (a lenient read of HTML is not an empty Trial).
+NOT_A_PAGE_CODES = frozenset({DiagnosticCode.EMPTY, DiagnosticCode.NOT_A_PAGE})
 
 
 @frozen(kw_only=True)
@@ -54,8 +62,10 @@ class PageError:
 
 @frozen(kw_only=True)
 class PageRecord:
-    """What reading one page gave: ``kind`` and the parsed ``page`` (a ``Trial`` for kind
-    ``"trial"``), or an ``error``; exactly one of ``page`` and ``error`` is set."""
+    """What reading one page gave: the parsed ``page`` (a ``Trial`` for kind ``"trial"``, a
+    ``Results`` for ``"results"``), or an ``error``; exactly one of ``page`` and ``error`` is
+    set. An error record has the kind the text was read as, or ``None`` when it is no page
+    of either kind (not text, empty, no page's wording at all) or could not be read."""
 
     source: PageSource
     kind: str | None
@@ -85,14 +95,14 @@ def _exactly_one(value: object, error: PageError | None, name: str) -> None:
 
 
 def _error_of(page: Page, error: ParseError) -> PageError:
+    return _located(page, error.line, error.column, error.code, error.reason)
+
+
+def _located(page: Page, line: int, column: int, code: str, message: str) -> PageError:
+    """An error at ``line``/``column`` of the page, put in terms of the file."""
     # A page glued to the end of the page before it starts inside its first line.
-    column = error.column + (page.column - 1 if error.line == 1 else 0)
-    return PageError(
-        code=error.code,
-        line=page.line + error.line - 1,
-        column=column,
-        message=error.reason,
-    )
+    column += page.column - 1 if line == 1 else 0
+    return PageError(code=code, line=page.line + line - 1, column=column, message=message)
 
 
 def _read_error(page: Page) -> PageError:
@@ -134,20 +144,39 @@ _CUT_CHARACTER = (
 )
 
 
+def _whole_text_problem(page: Trial | Results) -> Diagnostic | None:
+    """The diagnostic saying that a lenient read found no page at all, if there is one."""
+    for item in page.diagnostics:
+        if item.code in NOT_A_PAGE_CODES:
+            return item
+    return None
+
+
+def record_kind(text: str, code: str) -> str | None:
+    """The kind of the record of ``text`` that failed with ``code``: ``None`` for a text
+    that is no page of either kind."""
+    return None if code in NOT_A_PAGE_CODES else page_kind(text)
+
+
 def read_record(page: Page, lenient: bool) -> PageRecord:
-    """Read one page into its record; never raises.
+    """Read one page of either kind into its record; never raises.
 
     Line numbers in the record (the error's, the diagnostics') are lines of the file named
-    by ``source.path``.
+    by ``source.path``. A text that is no page at all (empty, HTML, JSON) is an error record
+    even when ``lenient``.
     """
     source = PageSource(path=page.path, line=page.line)
     if page.error is not None:
         return PageRecord(source=source, kind=None, page=None, error=_read_error(page))
     try:
         text, cut_line = decode_page_bytes(page.data, page.offset)
-        trial = parse(text, lenient=lenient)
     except ParseError as error:
         return PageRecord(source=source, kind=None, page=None, error=_error_of(page, error))
+    try:
+        parsed = parse_page(text, lenient=lenient)
+    except ParseError as error:
+        kind = record_kind(text, error.code)
+        return PageRecord(source=source, kind=kind, page=None, error=_error_of(page, error))
     except Exception as error:
         # A fault in the parser must cost one page, not the run.
         message = (
@@ -157,8 +186,24 @@ def read_record(page: Page, lenient: bool) -> PageRecord:
         failure = PageError(
             code=DiagnosticCode.INTERNAL_ERROR, line=page.line, column=1, message=message
         )
+        return PageRecord(source=source, kind=page_kind(text), page=None, error=failure)
+    problem = _whole_text_problem(parsed)
+    if problem is not None:
+        failure = _located(page, problem.line, problem.column, problem.code, problem.message)
         return PageRecord(source=source, kind=None, page=None, error=failure)
-    diagnostics = list(trial.diagnostics)
+    return PageRecord(
+        source=source,
+        kind=page_kind(text),
+        page=_in_file_terms(parsed, page, cut_line, lenient),
+        error=None,
+    )
+
+
+def _in_file_terms(
+    parsed: Trial | Results, page: Page, cut_line: int | None, lenient: bool
+) -> Trial | Results:
+    """The page with its diagnostics' lines counted in the file (and the cut character)."""
+    diagnostics = list(parsed.diagnostics)
     if lenient and cut_line is not None:
         diagnostics.append(
             Diagnostic(line=cut_line, code=DiagnosticCode.CUT_CHARACTER, message=_CUT_CHARACTER)
@@ -166,9 +211,9 @@ def read_record(page: Page, lenient: bool) -> PageRecord:
     if diagnostics and page.line != 1:
         shift = page.line - 1
         diagnostics = [evolve(item, line=item.line + shift) for item in diagnostics]
-    if diagnostics:  # most pages have none: the Trial is kept as parsed
-        trial = evolve(trial, diagnostics=tuple(diagnostics))
-    return PageRecord(source=source, kind="trial", page=trial, error=None)
+    if diagnostics:  # most pages have none: the page is kept as parsed
+        return evolve(parsed, diagnostics=tuple(diagnostics))
+    return parsed
 
 
 def crashed_record(page: Page) -> PageRecord:
@@ -190,4 +235,10 @@ def crashed_record(page: Page) -> PageRecord:
 def trial_of(record: PageRecord) -> Trial:
     """The Trial of a trial record."""
     assert isinstance(record.page, Trial)
+    return record.page
+
+
+def page_of(record: PageRecord) -> Trial | Results:
+    """The Trial or Results of a record that is no error."""
+    assert isinstance(record.page, Trial | Results)
     return record.page

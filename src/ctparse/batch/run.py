@@ -33,11 +33,13 @@ __all__ = ["BatchRun", "Outcome", "Summary", "work_on"]
 
 class Outcome(NamedTuple):
     """What became of one page, as the worker hands it back: the error's code (``None`` for
-    a record), the number of diagnostics, and the record encoded for its sink."""
+    a record), the number of diagnostics, the record encoded for its sink, and the page's
+    kind (``None``: no page of either kind)."""
 
     code: str | None
     diagnostics: int
     encoded: Any
+    kind: str | None = None
 
 
 @define
@@ -50,6 +52,9 @@ class Summary:
     diagnosed: int = 0
     # Error records by code, in order of first appearance.
     codes: Counter[str] = field(factory=Counter)
+    # Pages by kind (``trial``, ``results``; ``None`` for text that is no page), records
+    # and errors alike.
+    kinds: Counter[str | None] = field(factory=Counter)
 
     @property
     def errors(self) -> int:
@@ -61,9 +66,9 @@ Encoder = Callable[[PageRecord], Any]
 
 def _outcome(record: PageRecord, encode: Encoder, encode_error: Encoder) -> Outcome:
     if record.error is not None:
-        return Outcome(record.error.code, 0, encode_error(record))
+        return Outcome(record.error.code, 0, encode_error(record), record.kind)
     diagnostics = getattr(record.page, "diagnostics", ())
-    return Outcome(None, len(diagnostics), encode(record))
+    return Outcome(None, len(diagnostics), encode(record), record.kind)
 
 
 def work_on(
@@ -144,6 +149,7 @@ class BatchRun:
     def _take(self, outcome: Outcome) -> None:
         summary = self.summary
         summary.pages += 1
+        summary.kinds[outcome.kind] += 1
         if outcome.code is not None:
             summary.codes[outcome.code] += 1
             self.errors.write(outcome.encoded)
@@ -157,4 +163,4 @@ class BatchRun:
 def _lost_outcome(item: Item, encode_error: Encoder) -> Outcome:
     record = crashed_record(item.page)
     assert record.error is not None
-    return Outcome(record.error.code, 0, encode_error(record))
+    return Outcome(record.error.code, 0, encode_error(record), record.kind)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Protocol
 
-from ctparse.batch.records import PageRecord, trial_of
-from ctparse.formats.ctgov import to_ctgov
+from ctparse.batch.records import PageRecord, page_of
+from ctparse.formats import deepjson
+from ctparse.formats.ctgov_results import to_ctgov
 from ctparse.formats.json import to_dict
 
 __all__ = [
@@ -32,13 +32,16 @@ __all__ = [
     "Target",
     "WriteFailed",
     "encode_error",
+    "encode_error_line",
     "encode_record",
 ]
 
 # Shapes of the JSON sink's output.
-FORMS = ("jsonl", "json", "pretty")
-# Shapes of one record.
-SHAPES = ("trial", "ctgov")
+FORMS = ("jsonl", "json")
+# Shapes of one record: the page's own keys, or an API v2 study record.
+SHAPES = ("page", "ctgov")
+# Shapes of the error sink's output: JSON Lines, or lines as a compiler writes them.
+ERROR_FORMS = ("jsonl", "text")
 
 
 class Sink(Protocol):
@@ -250,10 +253,10 @@ class _StreamSink:
 
 
 class JsonSink(_StreamSink):
-    """Records as JSON Lines (``jsonl``), as one JSON array (``json``) or as the one record
-    alone, pretty-printed and without its ``source`` (``pretty``). ``to`` is the shape of a
-    record: the Trial's keys (``trial``) or an API v2 study record (``ctgov``; with the
-    diagnostics beside it when ``lenient``)."""
+    """Records as JSON Lines (``jsonl``) or as one JSON array (``json``), each with its
+    ``kind`` and ``source`` whatever the number of pages. ``to`` is the shape of a record:
+    the page's keys (``page``) or an API v2 study record (``ctgov``; with the diagnostics
+    beside it when ``lenient``)."""
 
     def __init__(
         self,
@@ -261,7 +264,7 @@ class JsonSink(_StreamSink):
         stream: BinaryIO,
         *,
         form: str = "jsonl",
-        to: str = "trial",
+        to: str = "page",
         lenient: bool = False,
         name: str = "standard output",
     ) -> None:
@@ -274,9 +277,7 @@ class JsonSink(_StreamSink):
         self.written = 0
 
     def encoder(self) -> Callable[[PageRecord], bytes]:
-        return functools.partial(
-            encode_record, to=self._to, lenient=self._lenient, pretty=self._form == "pretty"
-        )
+        return functools.partial(encode_record, to=self._to, lenient=self._lenient)
 
     def open(self) -> None:
         super().open()
@@ -287,10 +288,8 @@ class JsonSink(_StreamSink):
         if self._form == "json":
             self._target.write(b"\n" if not self.written else b",\n")
             self._target.write(encoded)
-        elif self._form == "jsonl":
-            self._target.write(encoded + b"\n")
         else:
-            self._target.write(encoded)
+            self._target.write(encoded + b"\n")
         self.written += 1
 
     def _close(self) -> None:
@@ -299,7 +298,8 @@ class JsonSink(_StreamSink):
 
 
 class ErrorSink(_StreamSink):
-    """Error records as JSON Lines, to a file or to a stream (standard error). On a stream,
+    """Error records to a file or to a stream (standard error), as JSON Lines (``jsonl``) or
+    as a compiler's messages (``text``: ``path:line:column: code: message``). On a stream,
     each record is flushed at once, after ``before_write`` (which clears a progress bar)."""
 
     def __init__(
@@ -307,14 +307,18 @@ class ErrorSink(_StreamSink):
         path: str | None,
         stream: BinaryIO,
         *,
+        form: str = "jsonl",
         before_write: Callable[[], None] | None = None,
         name: str = "standard error",
     ) -> None:
+        if form not in ERROR_FORMS:
+            raise ValueError(f"form must be one of {ERROR_FORMS}")
         super().__init__(path, stream, name)
+        self._form = form
         self._before_write = before_write
 
     def encoder(self) -> Callable[[PageRecord], bytes]:
-        return encode_error
+        return encode_error if self._form == "jsonl" else encode_error_line
 
     def write(self, encoded: bytes) -> None:
         if self.path is not None:
@@ -327,38 +331,47 @@ class ErrorSink(_StreamSink):
 
 
 def _compact(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return deepjson.dumps(value, separators=(",", ":")).encode("utf-8")
 
 
 def _source(record: PageRecord) -> dict[str, Any]:
     return {"path": record.source.path, "line": record.source.line}
 
 
-def encode_record(record: PageRecord, *, to: str, lenient: bool, pretty: bool = False) -> bytes:
-    """A trial record as JSON: ``source`` beside the Trial's keys (or an API v2 study
-    record's), compact; or, ``pretty``, the record alone with an indent and a final break."""
-    trial = trial_of(record)
+def encode_record(record: PageRecord, *, to: str, lenient: bool) -> bytes:
+    """A record as one line of JSON: ``kind`` and ``source`` beside the page's keys (a Trial's
+    or a Results'), or beside an API v2 study record's (``to="ctgov"``)."""
+    page = page_of(record)
     if to == "ctgov":
-        body = to_ctgov(trial)
+        body = to_ctgov(page)
         if lenient:
-            body["diagnostics"] = to_dict(trial)["diagnostics"]
+            body["diagnostics"] = to_dict(page)["diagnostics"]
     else:
-        body = to_dict(trial)
-    if pretty:
-        return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return _compact({"source": _source(record), **body})
+        body = to_dict(page)
+    return _compact({"kind": record.kind, "source": _source(record), **body})
 
 
 def encode_error(record: PageRecord) -> bytes:
-    """An error record as one line of JSON: source, line, column, code, message."""
+    """An error record as one line of JSON: kind, source, line, column, code, message."""
     error = record.error
     assert error is not None
     return _compact(
         {
+            "kind": record.kind,
             "source": _source(record),
             "line": error.line,
             "column": error.column,
             "code": error.code,
             "message": error.message,
         }
+    )
+
+
+def encode_error_line(record: PageRecord) -> bytes:
+    """An error record as a compiler writes one: ``path:line:column: code: message``."""
+    error = record.error
+    assert error is not None
+    message = " ".join(error.message.split())  # one line, whatever the message holds
+    return f"{record.source.path}:{error.line}:{error.column}: {error.code}: {message}".encode(
+        "utf-8", "replace"
     )

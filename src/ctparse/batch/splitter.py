@@ -28,7 +28,13 @@ from typing import NamedTuple
 from attrs import frozen
 
 from ctparse.model.diagnostics import DiagnosticCode
-from ctparse.pages.boundaries import Start, is_fixed_line, is_header_bytes, nct_id_start
+from ctparse.pages.boundaries import (
+    Start,
+    holds_section,
+    is_fixed_line,
+    is_header_bytes,
+    nct_id_start,
+)
 from ctparse.pages.trial.vocabulary import (
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
@@ -260,6 +266,9 @@ class Splitter:
                 return None
             line = self._lines[heading]
             assert line.text is not None
+            # Rare (once a page at most): the scan of the page so far costs nothing overall.
+            if not holds_section(item.text for item in self._lines[:heading]):
+                return None
             if line.text == _STUDY_RESULTS and self._body < heading:
                 return heading, 0
             if line.text.endswith(_STUDY_RESULTS) and len(line.text) > len(_STUDY_RESULTS):

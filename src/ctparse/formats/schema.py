@@ -52,8 +52,8 @@ def source_schema() -> dict[str, Any]:
 def record_schema() -> dict[str, Any]:
     """One output record: every key of ``Trial`` (always present), and ``source``.
 
-    ``source`` is in every JSON Lines and ``--format json`` record; the pretty-printed
-    single Trial (one page in, no ``-o``) is the Trial alone.
+    The command writes ``kind`` and ``source`` beside the keys of every record
+    (``page_record_schema``); ``to_dict`` output has neither.
     """
     return _page_schema(Trial, "ctparse record", "One trial page", "Trial")
 
@@ -71,8 +71,8 @@ def _page_schema(model: type[Any], title: str, what: str, name: str) -> dict[str
     builder.definitions["Source"] = source_schema()
     schema["description"] = (
         f"{what} read by ctparse: every field of the {name} model, always present "
-        "(an absent value is null or an empty array), in the model's order. 'source' is in "
-        "every JSON Lines and --format json record; the pretty-printed single record has none."
+        "(an absent value is null or an empty array), in the model's order. The command "
+        "writes 'kind' and 'source' beside them in every record; to_dict output has neither."
     )
     return {
         "$schema": DIALECT,
@@ -96,8 +96,7 @@ def page_record_schema() -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "title": "ctparse page record",
-        "description": "One page read by ctparse: a trial page or a results page, as 'kind' "
-        "says.",
+        "description": "One page read by ctparse: a trial page or a results page, as 'kind' says.",
         "type": "object",
         "required": ["kind"],
         "oneOf": options,
@@ -114,6 +113,12 @@ def error_schema() -> dict[str, Any]:
         "file named by source.path.",
         "type": "object",
         "properties": {
+            "kind": {
+                "enum": ["trial", "results", None],
+                "description": "The kind the text was read as; null for a text that is no "
+                "page of either kind (not UTF-8 text, empty, no page's wording at all such as "
+                "HTML or JSON) or that could not be read.",
+            },
             "source": {"$ref": "#/$defs/Source"},
             "line": {"type": "integer", "minimum": 1},
             "column": {"type": "integer", "minimum": 1},
@@ -124,7 +129,7 @@ def error_schema() -> dict[str, Any]:
             },
             "message": {"type": "string"},
         },
-        "required": ["source", "line", "column", "code", "message"],
+        "required": ["kind", "source", "line", "column", "code", "message"],
         "additionalProperties": False,
         "$defs": {"Source": source_schema()},
     }

@@ -7,6 +7,12 @@ its header (its title, ``NCT ID:`` and ``Last Updated:`` lines): the new page st
 title, the content line before the ``NCT ID:`` line, unless that line is part of a page's fixed
 wording (a heading, a helper sentence, a label, a header line), in which case the new page has
 no title and starts at the ``NCT ID:`` line itself.
+
+A ``Study Results`` heading (followed by its results label or sentence) starts a new page
+only when the page so far already holds a section heading of its own (``holds_section``):
+an excerpt that starts at that heading follows a page with sections, whereas a page whose
+``NCT ID:`` line is mistyped holds only its title and header before its own ``Study Results``,
+and stays one page (as ``parse`` reads it, reporting the mistyped line).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Iterable
 from ctparse.pages.trial.vocabulary import (
     BASIC_LABELS,
     DESIGN_LABELS,
+    HEADINGS,
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
     RESULTS_PENDING,
@@ -29,8 +36,10 @@ from ctparse.pages.trial.vocabulary import (
 __all__ = [
     "FIXED_LINES",
     "NCT_ID_LINE",
+    "SECTION_HEADING_BYTES",
     "Start",
     "StartTracker",
+    "holds_section",
     "is_fixed_line",
     "is_header_bytes",
     "is_header_line",
@@ -59,6 +68,16 @@ FIXED_LINES = frozenset(
         *DESIGN_LABELS.values(),
     )
 )
+
+
+# Section headings as bytes, for the dump splitter.
+SECTION_HEADING_BYTES = frozenset(heading.encode() for heading in HEADINGS)
+
+
+def holds_section(lines: Iterable[bytes | None]) -> bool:
+    """Whether a page's lines so far (without their line breaks) hold a section heading:
+    only then may a ``Study Results`` heading start another page."""
+    return any(line in SECTION_HEADING_BYTES for line in lines if line is not None)
 
 
 class Start(enum.Enum):
