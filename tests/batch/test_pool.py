@@ -117,3 +117,33 @@ def test_the_pool_survives_a_worker_that_dies(
     assert work_on(items[98:], lenient=False, encode=encode, encode_error=encode_error) == [
         outcome for _, outcome in outcomes[98:]
     ]
+
+
+def test_read_ahead_does_not_grow_with_the_number_of_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many chunks per worker allowed, few bytes: the bytes decide how far the input is read.
+    monkeypatch.setattr(pool, "CHUNKS_PER_WORKER", 1000)
+    monkeypatch.setattr(pool, "WINDOW_BYTES", 10 * pool.CHUNK_BYTES)
+    read = 0
+
+    def blocks() -> Iterator[bytes]:
+        nonlocal read
+        for _ in range(60):
+            read += 1
+            yield bytes(pool.CHUNK_BYTES)
+
+    ahead = []
+    results = pool.ordered_results(
+        blocks(), list, 2, size=len, lost=bytes, context=multiprocessing.get_context("spawn")
+    )
+    for done, (block, result) in enumerate(results, 1):
+        assert result == block
+        ahead.append(read - done)
+    assert read == 60
+    assert max(ahead) <= 10
+
+
+def test_an_absurd_number_of_workers_is_refused() -> None:
+    with pytest.raises(ValueError, match=f"at most {pool.MAX_JOBS} worker processes, not 10000"):
+        next(pool.ordered_results([1], _square_all, 10000, size=len, lost=int))

@@ -127,3 +127,29 @@ def test_an_aborted_atomic_file_leaves_the_old_one(tmp_path: Path) -> None:
     assert path.read_bytes() == b"new\n"
     assert os.stat(path).st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+class _RenameFails(ErrorSink):
+    def commit(self) -> None:
+        raise WriteFailed(str(self.path), OSError(18, "Invalid cross-device link"))
+
+
+def test_outputs_are_written_out_before_either_is_put_in_place(tmp_path: Path) -> None:
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    out.write_text("old out\n", encoding="utf-8")
+    errors.write_text("old errors\n", encoding="utf-8")
+    (tmp_path / "page.txt").write_bytes(FULL.read_bytes())
+    records = JsonSink(str(out), io.BytesIO())
+    failing = _RenameFails(str(errors), io.BytesIO())
+    with pytest.raises(WriteFailed):
+        BatchRun(records, failing).run(items([str(tmp_path / "page.txt")]))
+    # Only a failing rename can part them, and the sinks say which is which.
+    assert records.committed == str(out) and records.replaced == ()
+    assert failing.committed is None and failing.replaced == (str(errors),)
+    assert out.read_text(encoding="utf-8").startswith('{"kind":"trial"')
+    assert errors.read_text(encoding="utf-8") == "old errors\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "errors.jsonl",
+        "out.jsonl",
+        "page.txt",
+    ]

@@ -21,6 +21,7 @@ from support.command import (
         (["parse", "page.txt", "--bogus"], "unrecognized arguments: --bogus"),
         (["parse", "page.txt", "-j", "-1"], "must be 0 (one per core) or more"),
         (["parse", "page.txt", "-j", "many"], "not a number: 'many'"),
+        (["parse", "page.txt", "-j", "99999999999999999999"], "at most 256 worker processes"),
         (["parse", "page.txt", "--format", "xml"], "invalid choice: 'xml'"),
         (["parse", "-", "-"], "standard input (-) can be read only once"),
         (["parse", "page.txt", "-o", "no/such/dir/out.jsonl"], "its directory does not exist"),

@@ -1,5 +1,5 @@
-"""Inputs: walking PATHs for page files, opening files, standard input and gzip, and reading
-each into split pages (``Page``: bytes, not yet decoded) without ever raising.
+"""Inputs: the pages of PATHs (walked by ``walk``): opening files, standard input and gzip,
+and reading each into split pages (``Page``: bytes, not yet decoded) without ever raising.
 
 Also ``read_page`` / ``parse_file``, the one-file entry of the library.
 """
@@ -18,6 +18,7 @@ from ctparse.batch import splitter
 from ctparse.batch.encoding import decode, not_text
 from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
+from ctparse.batch.walk import PAGE_SUFFIXES, files, page_files, printable
 from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.dispatch import parse_page
@@ -40,8 +41,6 @@ __all__ = [
 
 # Shown as the path of pages read from standard input.
 STDIN = "<stdin>"
-# What a directory walk picks up (compared without regard to case).
-PAGE_SUFFIXES = (".txt", ".text", ".txt.gz")
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -115,34 +114,6 @@ def parse_file(
 # ---------------------------------------------------------------- paths
 
 
-def page_files(path: str) -> Iterator[str]:
-    """The page files under a directory, in a stable order: each directory's files by name,
-    then its subdirectories by name."""
-    for root, directories, names in os.walk(path):
-        directories.sort()
-        for name in sorted(names):
-            if name.lower().endswith(PAGE_SUFFIXES):
-                yield os.path.join(root, name)
-
-
-def files(
-    paths: Sequence[str], on_empty: Callable[[str], None] | None = None
-) -> Iterator[str | None]:
-    """Each input file of PATHs in order; ``None`` is standard input (``-``)."""
-    for path in paths:
-        if path == "-":
-            yield None
-        elif os.path.isdir(path):
-            found = False
-            for file in page_files(path):
-                found = True
-                yield file
-            if not found and on_empty is not None:
-                on_empty(path)
-        else:
-            yield path
-
-
 class Item(NamedTuple):
     page: Page
     # Bytes of all input read when the page was complete (for a progress bar).
@@ -153,6 +124,9 @@ def items(paths: Sequence[str], on_empty: Callable[[str], None] | None = None) -
     """Every page of PATHs, in input order, with how far into the input it ends."""
     done = 0
     for path in files(paths, on_empty):
+        if isinstance(path, Page):
+            yield Item(path, done)
+            continue
         last = 0
         for page in read_pages(path):
             last = page.consumed
@@ -173,7 +147,8 @@ def total_bytes(paths: Sequence[str]) -> int | None:
     for path in files(paths):
         if path is None:
             return None
-        total += _size(path)
+        if isinstance(path, str):
+            total += _size(path)
     return total
 
 
@@ -187,7 +162,15 @@ def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
     breaks off (a truncated ``.gz``) gives the pages before the break and one error for the
     rest.
     """
-    name = shown if shown is not None else (STDIN if path is None else _printable(path))
+    name = shown if shown is not None else (STDIN if path is None else printable(path))
+    if path is None and sys.stdin is None:
+        yield Page(
+            path=name,
+            line=1,
+            code=DiagnosticCode.UNREADABLE,
+            error="cannot read standard input: it is closed",
+        )
+        return
     try:
         raw: BinaryIO = sys.stdin.buffer if path is None else open(path, "rb")  # noqa: SIM115
     except OSError as error:
@@ -207,7 +190,7 @@ def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
 
 def stream_pages(stream: BinaryIO, *, shown: str | None = None) -> Iterator[Page]:
     """Every page of an open binary stream (left open), never raising."""
-    name = shown if shown is not None else _printable(str(getattr(stream, "name", "<stream>")))
+    name = shown if shown is not None else printable(str(getattr(stream, "name", "<stream>")))
     yield from _read_stream(stream, name, name.lower().endswith(".gz"))
 
 
@@ -298,11 +281,6 @@ class _Prefixed:
     def seek(self, offset: int, /) -> int:
         # Only rewinding a GzipFile seeks, and pages are read once, front to back.
         raise io.UnsupportedOperation("seek")
-
-
-def _printable(path: str) -> str:
-    # A file name that is not UTF-8 must still go into UTF-8 JSON.
-    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _os_reason(error: BaseException) -> str:

@@ -1,23 +1,39 @@
 """Worker processes and the ordered, bounded window of work in flight.
 
 ``ordered_results`` hands items to ``work`` in chunks and yields each item with its result in
-input order, whatever the number of workers. At most a few chunks per worker are in flight, so
-memory does not grow with the input. A worker that dies costs only the item that killed it.
+input order, whatever the number of workers. At most a few chunks per worker, and at most
+``WINDOW_BYTES`` in all, are in flight, so memory grows neither with the input nor with the
+number of workers. A worker that dies costs only the item that killed it; a worker whose parent
+dies ends at once (it would otherwise wait for work forever, and keep the forkserver, the
+resource tracker and the parent's standard streams alive with it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from multiprocessing.context import BaseContext
 from typing import Generic, TypeVar
 
-__all__ = ["CHUNKS_PER_WORKER", "CHUNK_BYTES", "CHUNK_ITEMS", "cpu_count", "ordered_results"]
+__all__ = [
+    "CHUNKS_PER_WORKER",
+    "CHUNK_BYTES",
+    "CHUNK_ITEMS",
+    "MAX_JOBS",
+    "WINDOW_BYTES",
+    "cpu_count",
+    "ordered_results",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,6 +42,10 @@ R = TypeVar("R")
 CHUNK_ITEMS = 32
 CHUNK_BYTES = 1 << 20
 CHUNKS_PER_WORKER = 4
+# Bytes of items in flight at most, whatever the number of workers.
+WINDOW_BYTES = 64 << 20
+# Worker processes at most: each holds its own parser (tens of MiB).
+MAX_JOBS = 256
 
 
 def ordered_results(
@@ -42,19 +62,25 @@ def ordered_results(
     ``work`` (picklable: a module-level function or a ``functools.partial`` of one) turns a
     chunk of items into one result each; it runs in ``jobs`` worker processes, or in this
     process for ``jobs <= 1``. ``size`` measures an item for chunking; ``lost(item)`` is the
-    result of an item whose worker died while working on it alone.
+    result of an item whose worker died while working on it alone. ``jobs`` over
+    ``MAX_JOBS`` is a ``ValueError``.
     """
+    if jobs > MAX_JOBS:
+        raise ValueError(f"at most {MAX_JOBS} worker processes, not {jobs}")
     if jobs <= 1:
         for item in items:
             yield item, work([item])[0]
         return
     pool = _Pool(jobs, work, lost, context or default_context())
     window: deque[tuple[list[T], Future[list[R]]]] = deque()
+    held = 0
     try:
         for chunk in _chunks(items, size):
             window.append((chunk, pool.submit(chunk)))
-            # Bounded read-ahead: at most a few chunks per worker are held at a time.
-            if len(window) >= jobs * CHUNKS_PER_WORKER:
+            held += sum(size(item) for item in chunk)
+            # Bounded read-ahead: at most a few chunks per worker, and WINDOW_BYTES in all.
+            while window and (len(window) >= jobs * CHUNKS_PER_WORKER or held >= WINDOW_BYTES):
+                held -= sum(size(item) for item in window[0][0])
                 yield from pool.collect(window)
         while window:
             yield from pool.collect(window)
@@ -93,9 +119,19 @@ class _Pool(Generic[T, R]):
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._jobs, mp_context=self._context, initializer=_worker_init
-        )
+        # The resource tracker first: starting it unblocks SIGINT in this process (CPython
+        # 3.11 to 3.13), which would undo the hold below. It ignores Ctrl-C itself.
+        resource_tracker.ensure_running()
+        with _interrupts_held():
+            if self._context.get_start_method() == "forkserver":
+                # Started here, with Ctrl-C held, so that it and every worker forked from it
+                # start with Ctrl-C held too (see ``_worker_init``).
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+            return ProcessPoolExecutor(
+                max_workers=self._jobs, mp_context=self._context, initializer=_worker_init
+            )
 
     def _restart(self) -> None:
         # A broken pool is not waited for: its bookkeeping thread can hang on the dead
@@ -112,11 +148,13 @@ class _Pool(Generic[T, R]):
         self._executor = self._start()
 
     def submit(self, chunk: list[T]) -> Future[list[R]]:
-        try:
-            return self._executor.submit(self._work, chunk)
-        except BrokenProcessPool:
-            self._restart()
-            return self._executor.submit(self._work, chunk)
+        # Submitting may start a worker (spawn starts it from this process).
+        with _interrupts_held():
+            try:
+                return self._executor.submit(self._work, chunk)
+            except BrokenProcessPool:
+                self._restart()
+                return self._executor.submit(self._work, chunk)
 
     def collect(self, window: deque[tuple[list[T], Future[list[R]]]]) -> list[tuple[T, R]]:
         """The results of the oldest chunk in flight."""
@@ -144,9 +182,40 @@ class _Pool(Generic[T, R]):
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back while worker processes start: they inherit the held mask,
+    so a Ctrl-C during their start-up cannot raise in them (and print a traceback) before
+    ``_worker_init`` ignores it. A Ctrl-C meanwhile reaches this process when it ends."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what happens then.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    parent = multiprocessing.process.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_end_with, args=(parent.sentinel,), name="parent-watch", daemon=True
+        ).start()
+
+
+def _end_with(sentinel: int) -> None:
+    """End this worker as soon as its parent has died (its sentinel becomes ready): nothing
+    is left to work for, and a worker waiting for work would wait forever."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def default_context() -> BaseContext:

@@ -101,9 +101,10 @@ class BatchRun:
         work: Callable[..., list[Outcome]] = work_on,
         context: BaseContext | None = None,
     ) -> Summary:
-        """Open both sinks, read every page, commit both sinks; on any exception (an
-        interrupt, a failed write) abort both and re-raise. ``on_page(pages, position)`` is
-        called after each page (for a progress bar)."""
+        """Open both sinks, read every page, prepare both sinks, then commit both; on any
+        exception (an interrupt, a failed write) abort both and re-raise (a sink already
+        committed when the other's commit fails stays committed: its ``committed`` says so).
+        ``on_page(pages, position)`` is called after each page (for a progress bar)."""
         sinks = (self.sink, self.errors)
         opened: list[Sink] = []
         try:
@@ -128,6 +129,12 @@ class BatchRun:
                 close = getattr(results, "close", None)
                 if close is not None:
                     close()
+            # Both or neither: everything is written out first (where a full disk fails),
+            # and only then put in place.
+            for sink in sinks:
+                prepare = getattr(sink, "prepare", None)
+                if prepare is not None:
+                    prepare()
             for sink in sinks:
                 sink.commit()
         except BaseException:

@@ -10,6 +10,7 @@ ever the previous one or the finished one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import tempfile
@@ -26,6 +27,7 @@ __all__ = [
     "ErrorSink",
     "JsonSink",
     "OpenFailed",
+    "ReaderGone",
     "Sink",
     "Target",
     "WriteFailed",
@@ -60,7 +62,9 @@ class Sink(Protocol):
         ...
 
     def commit(self) -> None:
-        """Put every output in place at once."""
+        """Put every output in place at once. A sink may also have ``prepare()``: write out
+        everything (the step that fails on a full disk) so that ``commit`` has only to put
+        it in place; a run calls it on every sink that has it before any ``commit``."""
         ...
 
     def abort(self) -> None:
@@ -79,6 +83,17 @@ class WriteFailed(Exception):
 
 class OpenFailed(WriteFailed):
     """An output could not be created at all."""
+
+
+class ReaderGone(Exception):
+    """The reader of an output stream went away (a closed pipe: ``| head``). Not a failed
+    write: the run stops, and the caller decides what that means (``target`` names the
+    stream, ``stream`` is it)."""
+
+    def __init__(self, target: str, stream: BinaryIO) -> None:
+        super().__init__(target)
+        self.target = target
+        self.stream = stream
 
 
 class Target:
@@ -100,8 +115,8 @@ class Target:
     def _named(self) -> Iterator[None]:
         try:
             yield
-        except BrokenPipeError:
-            raise  # the reader went away: not a failed write
+        except BrokenPipeError as error:
+            raise ReaderGone(self.name, self.stream) from error
         except OSError as error:
             raise WriteFailed(self.name, error) from error
 
@@ -110,7 +125,9 @@ class AtomicFile:
     """A file written under a temporary name in its directory and renamed when complete.
 
     A path that exists and is no regular file (``/dev/null``, a named pipe) is written
-    directly: renaming over it would replace the device or pipe itself.
+    directly: renaming over it would replace the device or pipe itself. A symbolic link is
+    followed: the file it leads to is replaced (beside it), and the link stays. A file without
+    write permission is refused (``PermissionError``), not replaced: its mode says to keep it.
     """
 
     def __init__(self, path: str) -> None:
@@ -119,9 +136,13 @@ class AtomicFile:
         if os.path.exists(path) and not os.path.isfile(path):
             self.stream: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by commit/discard
             return
-        directory = os.path.dirname(os.path.abspath(path))
+        # Renamed over the link's target, not over the link (which would become a file).
+        self._final = os.path.realpath(path)
+        if os.path.isfile(self._final) and not os.stat(self._final).st_mode & 0o222:
+            raise PermissionError(errno.EACCES, "the file is read-only", path)
+        directory = os.path.dirname(self._final)
         descriptor, self._temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory
+            prefix=f".{os.path.basename(self._final)}.", suffix=".tmp", dir=directory
         )
         self.stream = os.fdopen(descriptor, "wb")
 
@@ -134,28 +155,38 @@ class AtomicFile:
     def target(self) -> Target:
         return Target(self.stream, self.path)
 
-    def commit(self) -> None:
+    def prepare(self) -> None:
+        """Write everything to disk (flush, fsync, close): what fails on a full disk."""
+        if self.stream.closed:
+            return
         try:
-            self._finish()
+            self.stream.flush()
+            if self._temporary is not None:
+                os.fsync(self.stream.fileno())
+            self.stream.close()
         except OSError as error:
             raise WriteFailed(self.path, error) from error
 
-    def _finish(self) -> None:
-        self.stream.flush()
+    def commit(self) -> None:
+        self.prepare()
+        try:
+            self._put_in_place()
+        except OSError as error:
+            raise WriteFailed(self.path, error) from error
+
+    def _put_in_place(self) -> None:
         if self._temporary is None:
-            self.stream.close()
             return
-        os.fsync(self.stream.fileno())
-        self.stream.close()
         # mkstemp makes the file private; give it the mode a plainly created file would have.
         try:
-            mode = os.stat(self.path).st_mode & 0o7777
+            mode = os.stat(self._final).st_mode & 0o7777
         except OSError:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(self._temporary, mode)
-        os.replace(self._temporary, self.path)
+        os.replace(self._temporary, self._final)
+        self._temporary = None
 
     def discard(self) -> None:
         # Closing flushes what is buffered, which fails again on a full disk: the file goes
@@ -176,11 +207,17 @@ class _StreamSink:
         self._name = name
         self._file: AtomicFile | None = None
         self._target = Target(stream, name)
+        self._prepared = False
+        # The file this sink put in place, once ``commit`` has renamed it.
+        self.committed: str | None = None
 
     @property
     def replaced(self) -> tuple[str, ...]:
-        """The files this sink writes aside and renames (left as before on ``abort``)."""
-        return (self._file.path,) if self._file is not None and self._file.replaces else ()
+        """The files this sink writes aside and renames and has not yet renamed (left as
+        before on ``abort``)."""
+        if self._file is None or not self._file.replaces or self.committed is not None:
+            return ()
+        return (self._file.path,)
 
     def open(self) -> None:
         if self.path is None:
@@ -191,12 +228,21 @@ class _StreamSink:
             raise OpenFailed(self.path, error) from error
         self._target = self._file.target
 
-    def commit(self) -> None:
+    def prepare(self) -> None:
+        if self._prepared:
+            return
         self._close()
+        self._prepared = True
         if self._file is not None:
-            self._file.commit()
+            self._file.prepare()
         else:
             self._target.flush()
+
+    def commit(self) -> None:
+        self.prepare()
+        if self._file is not None:
+            self._file.commit()
+            self.committed = self._file.path
 
     def _close(self) -> None:
         """Write what ends the output."""

@@ -12,6 +12,7 @@ import sys
 
 from ctparse.batch.sinks import ErrorSink, JsonSink, Sink
 from ctparse.batch.table_sink import RefusedTarget, TablesSink
+from ctparse.batch.walk import clash
 from ctparse.formats import deepjson
 from ctparse.formats.schema import error_schema, page_record_schema
 from ctparse.formats.tables import ParquetUnavailableError
@@ -20,6 +21,7 @@ from ctparse.formats.tables.parquet import require_pyarrow
 from .exits import EXIT_OK
 from .progress import Progress
 from .running import Outputs, Usage, check_inputs, run_batch
+from .streams import binary
 
 __all__ = ["parse_command", "schema_command", "tables_command"]
 
@@ -30,10 +32,15 @@ def schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_outputs(output: str | None, errfile: str | None, usage: Usage) -> None:
+def _check_outputs(
+    paths: list[str], output: str | None, errfile: str | None, usage: Usage
+) -> None:
     for target in (path for path in (output, errfile) if path is not None):
         if os.path.isdir(target):
             usage(f"{target} is a directory")
+        destroys = clash(paths, target)
+        if destroys is not None:
+            usage(f"{destroys}: refusing to overwrite it")
         if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
             usage(f"cannot write {target}: its directory does not exist")
     if (
@@ -50,15 +57,15 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
     # ``--errors -`` is standard error, as ``-`` is standard input or output elsewhere.
     errfile = args.errors if args.errors not in (None, "-") else None
     check_inputs(args.paths, usage)
-    _check_outputs(output, errfile, usage)
+    _check_outputs(args.paths, output, errfile, usage)
     error_form = args.error_format or ("jsonl" if errfile else "text")
 
     def make(progress: Progress) -> tuple[Sink, Sink]:
         shape = "page" if args.to == "trial" else args.to
-        records = JsonSink(
-            output, sys.stdout.buffer, form=args.format, to=shape, lenient=args.lenient
-        )
-        errors = ErrorSink(errfile, sys.stderr.buffer, form=error_form, before_write=progress.clear)
+        stdout = binary(sys.stdout, "standard output")
+        records = JsonSink(output, stdout, form=args.format, to=shape, lenient=args.lenient)
+        stderr = binary(sys.stderr, "standard error")
+        errors = ErrorSink(errfile, stderr, form=error_form, before_write=progress.clear)
         return records, errors
 
     return run_batch(args, Outputs(make, errfile), usage)

@@ -14,9 +14,8 @@ from typing import NoReturn
 
 from ctparse import __version__
 
-from .commands import parse_command, schema_command, tables_command
-from .exits import EXIT_USAGE, STATUS_HELP
-from .render import render_command
+from .exits import EXIT_USAGE, STATUS_HELP, interrupted
+from .streams import hold_closed
 
 __all__ = ["main"]
 
@@ -216,11 +215,29 @@ def _jobs(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if jobs < 0:
         raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    from ctparse.batch.pool import MAX_JOBS
+
+    if jobs > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_JOBS} worker processes")
     return jobs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    hold_closed()
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command took over (most of start-up is loading the parser, below):
+        # nothing has been written yet.
+        return interrupted()
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    # Loaded here, not at the top, so that a Ctrl-C while they load is handled by ``main``.
+    from .commands import parse_command, schema_command, tables_command
+    from .render import render_command
+
     parser = _argument_parser()
     args = parser.parse_args(argv)
     if args.command == "schema":

@@ -9,9 +9,10 @@ a file or standard input (``-``). A record is a page's keys (with or without the
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from ctparse.batch.sinks import AtomicFile, WriteFailed
 from ctparse.formats import deepjson
@@ -23,8 +24,9 @@ from ctparse.pages.dispatch import render
 
 from .exits import EXIT_FAILED_PAGES, EXIT_OK
 from .running import Usage, quiet_broken_pipe
+from .streams import binary, say
 
-__all__ = ["documents", "record_of", "render_command"]
+__all__ = ["documents", "record_of", "render_command", "stream_documents"]
 
 # Keys of ``--to ctgov`` output beside the study record's own.
 _CTGOV_EXTRAS = ("kind", "source", "diagnostics")
@@ -73,40 +75,85 @@ def record_of(data: Any) -> Trial | Results:
     return record_from_dict(data)
 
 
+def _record_line(line: bytes) -> Any:
+    """One line of JSON Lines: its JSON, or the ``ValueError`` saying why it is none (bytes
+    that are not UTF-8 included)."""
+    try:
+        return deepjson.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        byte = line[error.start]
+        return ValueError(f"not UTF-8 text: byte 0x{byte:02x} at column {error.start + 1}")
+    except ValueError as error:
+        return error
+
+
+def stream_documents(handle: BinaryIO) -> Iterator[tuple[int, Any]]:
+    """``documents`` read as a stream: when the first line is a whole record, the input is
+    JSON Lines and is read one line at a time; otherwise (one pretty-printed record, a
+    ``--format json`` array) it is read whole and given to ``documents``."""
+    lines = enumerate(handle, 1)
+    found = next(((n, line) for n, line in lines if line.strip()), None)
+    if found is None:
+        return
+    number, first = found
+    head = _record_line(first)
+    if isinstance(head, Mapping):
+        yield number, head
+        yield from ((n, _record_line(line)) for n, line in lines if line.strip())
+        return
+    whole = first + b"".join(line for _, line in lines)
+    try:
+        content = whole.decode("utf-8")
+    except UnicodeDecodeError as error:
+        yield number, ValueError(f"not UTF-8 text: byte 0x{whole[error.start]:02x}")
+        return
+    yield from ((n + number - 1, document) for n, document in documents(content))
+
+
 def render_command(args: argparse.Namespace, usage: Usage) -> int:
-    """Page text for each record in FILE; a record that is no page is reported, not fatal."""
+    """Page text for each record in FILE, written as it is made; a record that is no page
+    (not UTF-8, not JSON, no page) is reported, not fatal."""
     name = "<stdin>" if args.file == "-" else args.file
     try:
         if args.file == "-":
-            content = sys.stdin.buffer.read().decode("utf-8")
+            if sys.stdin is None:
+                raise OSError(errno.EBADF, "standard input is closed")
+            handle: BinaryIO = sys.stdin.buffer
         else:
-            with open(args.file, encoding="utf-8") as handle:
-                content = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        usage(f"cannot read {name}: {error}")
+            handle = open(args.file, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        usage(f"cannot read {name}: {error.strerror or error}")
     layout: Literal["bare", "labelled"] = args.layout
-    pages: list[str] = []
+    stderr = binary(sys.stderr, "standard error")
+    output: AtomicFile | None = None
     failed = 0
-    for number, document in documents(content):
-        try:
-            pages.append(render(record_of(document), layout))
-        except Exception as error:  # a bad record costs that record, not the run
-            failed += 1
-            message = " ".join(str(error).split())
-            sys.stderr.write(f"{name}:{number}:1: not_a_record: {message}\n")
-    text = "\n".join(pages) + ("\n" if pages else "")
     try:
         if args.output and args.output != "-":
             output = AtomicFile(args.output)
-            output.stream.write(text.encode("utf-8"))
-            output.commit()
+            stream = output.stream
         else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            stream = binary(sys.stdout, "standard output")
+        for number, document in stream_documents(handle):
+            try:
+                page = render(record_of(document), layout)
+            except Exception as error:  # a bad record costs that record, not the run
+                failed += 1
+                message = " ".join(str(error).split())
+                say(stderr, f"{name}:{number}:1: not_a_record: {message}\n")
+                continue
+            stream.write(page.encode("utf-8") + b"\n")
+            if output is None:
+                stream.flush()  # a reader of stdout gets each page as it is made
+        if output is not None:
+            output.commit()
     except BrokenPipeError:
         return quiet_broken_pipe()
-    except OSError as error:
-        usage(f"cannot write the output: {error}")
-    except WriteFailed as error:
-        usage(f"cannot write the output: {error.reason}")
+    except (OSError, WriteFailed) as error:
+        if output is not None:
+            output.discard()
+        reason = error.reason if isinstance(error, WriteFailed) else error.strerror or error
+        usage(f"cannot write the output: {reason}")
+    finally:
+        if args.file != "-":
+            handle.close()
     return EXIT_FAILED_PAGES if failed else EXIT_OK

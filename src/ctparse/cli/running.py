@@ -5,6 +5,7 @@ batch engine into two sinks, the closing summary, and the exit status of every w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -16,10 +17,11 @@ from typing import BinaryIO, NoReturn
 from ctparse.batch.inputs import items, total_bytes
 from ctparse.batch.pool import cpu_count
 from ctparse.batch.run import BatchRun, Summary
-from ctparse.batch.sinks import OpenFailed, Sink, WriteFailed
+from ctparse.batch.sinks import OpenFailed, ReaderGone, Sink, WriteFailed
 
 from .exits import EXIT_BROKEN_PIPE, EXIT_FAILED_PAGES, EXIT_OK, EXIT_WRITE_FAILED, interrupted
 from .progress import Progress, count
+from .streams import binary, say
 
 __all__ = ["Outputs", "Usage", "check_inputs", "quiet_broken_pipe", "run_batch", "summary_line"]
 
@@ -78,27 +80,26 @@ def summary_line(summary: Summary, errors_in: str | None, lenient: bool, elapsed
     return text + f"; {summary.pages / max(elapsed, 1e-9):,.0f} pages/s ({elapsed:.1f} s)\n"
 
 
-def _say(stream: BinaryIO, message: str) -> None:
-    stream.write(message.encode("utf-8", "replace"))
-    stream.flush()
-
-
-def quiet_broken_pipe() -> int:
-    """Standard output's reader went away: send what is still buffered for it nowhere (so
-    that Python's own flush at exit does not complain) and end with the SIGPIPE status."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+def quiet_broken_pipe(stream: BinaryIO | None = None) -> int:
+    """The reader of ``stream`` (standard output by default; standard error too) went away:
+    send what is still buffered for it nowhere (so that Python's own flush at exit does not
+    complain) and end with the SIGPIPE status."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        descriptor = (stream or sys.stdout).fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, descriptor)
+        os.close(devnull)
     return EXIT_BROKEN_PIPE
 
 
 def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
     """Run the batch engine over ``args.paths`` into the sinks ``outputs`` makes; returns the
     exit status (see ``exits``)."""
-    if "-" in args.paths and sys.stdin.isatty():
-        sys.stderr.write("ctparse: reading pages from the terminal; end with Ctrl-D\n")
-    stderr = sys.stderr.buffer
-    sys.stderr.flush()
+    stderr = binary(sys.stderr, "standard error")
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    if "-" in args.paths and sys.stdin is not None and sys.stdin.isatty():
+        say(stderr, "ctparse: reading pages from the terminal; end with Ctrl-D\n")
     show_progress = not args.quiet and stderr.isatty()
     progress = Progress(stderr, show_progress, total_bytes(args.paths) if show_progress else None)
 
@@ -106,7 +107,7 @@ def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
         # Most likely a wrong path or suffix: say so rather than report 0 pages silently.
         if not args.quiet:
             progress.clear()
-            _say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
+            say(stderr, f"ctparse: no *.txt, *.text or *.txt.gz files under {directory}\n")
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     start = time.monotonic()
@@ -117,7 +118,13 @@ def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
         """Say that the run stopped short, and which outputs were left as they were."""
         progress.clear()
         kept = ", ".join(path for sink in sinks for path in getattr(sink, "replaced", ()))
-        _say(stderr, f"ctparse: {what}{f'; {kept} left as before' if kept else ''}\n")
+        # Only when putting the second file in place failed after the first was renamed.
+        new = ", ".join(path for sink in sinks if (path := getattr(sink, "committed", None)))
+        said = f"; {new} written in full" if new else ""
+        if kept:
+            lost = " (what this run wrote for it is lost)" if new else ""
+            said += f"; {kept} left as before{lost}"
+        say(stderr, f"ctparse: {what}{said}\n")
 
     try:
         records, errors = outputs.make(progress)
@@ -137,13 +144,16 @@ def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
         done = count(summary.pages, "page")
         stop(f"cannot write {failed.target} ({failed.reason}); stopped after {done}")
         return EXIT_WRITE_FAILED
+    except ReaderGone as gone:
+        # The reader of stdout or stderr went away (``| head``): stop quietly, as Unix
+        # tools do.
+        return quiet_broken_pipe(gone.stream)
     except BrokenPipeError:
-        # The reader of stdout went away (``| head``): stop quietly, as Unix tools do.
         return quiet_broken_pipe()
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.clear()
     if not args.quiet:
         elapsed = time.monotonic() - start
-        _say(stderr, summary_line(summary, outputs.errors_in, args.lenient, elapsed))
+        say(stderr, summary_line(summary, outputs.errors_in, args.lenient, elapsed))
     return EXIT_FAILED_PAGES if summary.errors else EXIT_OK
