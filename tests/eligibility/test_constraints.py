@@ -206,7 +206,7 @@ def test_every_cue_starts_with_a_cue_word() -> None:
     phrases += [*vocabulary.PERFORMANCE, *vocabulary.LIFE, *vocabulary.BLOCKED]
     texts += [re.sub(r"\(\?[:=!<][^)]*\)\??|[?*+\\\[\]|]", "", p).replace("(", "") for p in phrases]
     for text in texts:
-        for cue in extraction._CUE.finditer(text):
+        for cue in extraction.cue_pattern().finditer(text):
             start = cue.start() + len(cue.group()) - len(cue.group().lstrip("(（[ \t"))
             word = re.match(r"[^\W_]+", text[start:])
             assert word is not None and word.group().lower() in vocabulary.CUE_WORDS, cue.group()

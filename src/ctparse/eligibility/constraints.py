@@ -125,12 +125,34 @@ def _token_groups() -> list[str]:
 
 
 _FLAGS = re.IGNORECASE
-_CUE = re.compile("|".join(_cue_groups()), _FLAGS)
-_TOKEN = re.compile("|".join(_token_groups()), _FLAGS)
 # Where a token starts with a digit or a sign no name can start with, the names need not be
 # tried: most tokens of an expression are numbers and signs.
 _CUE_GROUP = re.compile(r"\(\?P<(?:BLOCK|MX?_|G_|SX?_|PSX?>|LIFE)")
-_SIGN_TOKEN = re.compile("|".join(g for g in _token_groups() if not _CUE_GROUP.match(g)), _FLAGS)
+# The cue groups come first among the token groups, in the same order, so a token match
+# that ends in a cue group is exactly the cue match: one big pattern serves both.
+_CUE_NAMES = frozenset(re.match(r"\(\?P<(\w+)>", g).group(1) for g in _cue_groups())  # type: ignore[union-attr]
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The token pattern, and the same without the names (for a digit or a sign). Compiled on
+    first use: they are large, and most texts hold no cue at all."""
+    groups = _token_groups()
+    every = re.compile("|".join(groups), _FLAGS)
+    signs = re.compile("|".join(g for g in groups if not _CUE_GROUP.match(g)), _FLAGS)
+    return every, signs
+
+
+def cue_pattern() -> re.Pattern[str]:
+    """The cue phrases alone, as one pattern (for inspection and tests)."""
+    return re.compile("|".join(_cue_groups()), _FLAGS)
+
+
+def _cue_at(text: str, start: int) -> re.Match[str] | None:
+    match = _patterns()[0].match(text, start)
+    return match if match is not None and match.lastgroup in _CUE_NAMES else None
+
+
 _SIGNS = frozenset("0123456789≥⩾≧≤⩽≦<>=,，、/-–—~～;；.。&:：")
 _UNIT = re.compile(
     "|".join(f"(?P<U{i}>{pattern})" for i, (pattern, _) in enumerate(words.UNITS)), _FLAGS
@@ -340,7 +362,8 @@ def _tokens(text: str, start: int) -> Iterator[Token]:
             return
         token = _unit_at(text, position) if after_number else None
         if token is None:
-            tokens_here = _SIGN_TOKEN if text[position] in _SIGNS else _TOKEN
+            every, signs = _patterns()
+            tokens_here = signs if text[position] in _SIGNS else every
             match = tokens_here.match(text, position)
             if match is None or match.lastgroup in (None, "STOP", "OTHER", "BLOCK"):
                 return
@@ -472,7 +495,7 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             start = word.start()
             if _NUMBERISH.search(text, start, start + _NUMBER_REACH) is None:
                 continue  # no number close enough for an expression from here
-            cue = _CUE.match(text, start)
+            cue = _cue_at(text, start)
             if cue is not None:
                 yield cue
 
