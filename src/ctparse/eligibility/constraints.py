@@ -29,6 +29,7 @@ from lark.exceptions import LarkError
 from lark.lexer import Lexer, LexerState
 
 from ctparse.eligibility import vocabulary as words
+from ctparse.eligibility.alternation import BODY, Alternation, Branch, literal_start
 from ctparse.model.constraints import (
     Constraint,
     LifeExpectancy,
@@ -56,8 +57,13 @@ def _phrase(pattern: str, *, exact: bool = False) -> str:
     body = pattern.replace(" ", _SPACE)
     if exact:
         body = f"(?-i:{body})"
-    # Word boundaries only where the phrase's first or last character is a word character.
-    return rf"(?:(?<![^\W_])|(?![^\W_]))(?:{body})(?:(?![^\W_])|(?<![^\W_]))"
+    # Word boundaries only where the phrase's first or last character is a word character;
+    # where that character is a plain letter or digit, the one check that can hold alone.
+    plain = literal_start(pattern) is not None
+    before = r"(?<![^\W_])" if plain else r"(?:(?<![^\W_])|(?![^\W_]))"
+    last_plain = plain and pattern[-1].isalnum() and pattern[-2] != "\\"
+    after = r"(?![^\W_])" if last_plain else r"(?:(?![^\W_])|(?<![^\W_]))"
+    return rf"{before}(?:{body}){after}"
 
 
 def _alternatives(patterns: Sequence[str], *, exact: bool = False) -> str:
@@ -68,14 +74,28 @@ _OPEN = r"[(（\[]"
 _CLOSE = r"[)）\]]"
 
 
-def _named(name: str, patterns: Sequence[str], *, exact: bool = False, paren: bool = False) -> str:
-    body = _alternatives(patterns, exact=exact)
+def _named(
+    name: str, patterns: Sequence[str], *, exact: bool = False, paren: bool = False
+) -> Branch:
+    """A named group of vocabulary phrases, as its template and its alternatives (so that
+    the phrases a token cannot start with need not be tried)."""
+    body = BODY
     if paren:  # "(BMI)", "(ECOG)": an abbreviation in brackets is the name again
         body = rf"{_OPEN}?\s*(?:{body})(?:\s*{_CLOSE}){{0,2}}"
-    return f"(?P<{name}>{body})"
+    # A phrase's boundaries are zero-width: its first characters are its body's.
+    return Branch(
+        f"(?P<{name}>{body})",
+        tuple(_phrase(p, exact=exact) for p in patterns),
+        tuple(p.replace(" ", _SPACE) for p in patterns),
+        "([" if paren else "",
+    )
 
 
-def _cue_groups() -> list[str]:
+def _plain(pattern: str) -> Branch:
+    return Branch(BODY, (pattern,))
+
+
+def _cue_groups() -> list[Branch]:
     groups = [_named("BLOCK", words.BLOCKED)]
     for measure, patterns in words.MEASURES.items():
         exact = words.MEASURES_EXACT.get(measure, ())
@@ -97,30 +117,32 @@ def _cue_groups() -> list[str]:
     return groups
 
 
-def _token_groups() -> list[str]:
+def _token_groups() -> list[Branch]:
     groups = _cue_groups()
     groups += [_named(f"O_{op.name}", p) for op, p in words.OPERATORS.items()]
     groups += [_named(f"P_{op.name}", p) for op, p in words.POSTFIX_OPERATORS.items()]
     number_words = sorted(words.NUMBER_WORDS, key=len, reverse=True)
     groups.append(
-        r"(?P<NUMBER>\d{1,3}(?:,\d{3})+(?![\d.])|[1-9]\d{0,2}(?:\.\d{3})+(?=\s*/)"
-        r"|\d+(?:[.,]\d+)?(?![\d])|\.\d+"
-        rf"|(?:{_alternatives(number_words)})(?:\s*[(\[]\s*\d+\s*[)\]])?)"
+        _plain(
+            r"(?P<NUMBER>\d{1,3}(?:,\d{3})+(?![\d.])|[1-9]\d{0,2}(?:\.\d{3})+(?=\s*/)"
+            r"|\d+(?:[.,]\d+)?(?![\d])|\.\d+"
+            rf"|(?:{_alternatives(number_words)})(?:\s*[(\[]\s*\d+\s*[)\]])?)"
+        )
     )
     groups.append(_named("BETWEEN", words.BETWEEN_WORDS))
     groups.append(_named("FROM", words.FROM_WORDS))
     groups.append(_named("FILLER", [*words.FILLERS]))
-    groups.append(rf"(?P<FILLER_PAREN>{_OPEN}[^()（）\[\]\d<>≤≥=\n]{{1,40}}{_CLOSE})")
+    groups.append(_plain(rf"(?P<FILLER_PAREN>{_OPEN}[^()（）\[\]\d<>≤≥=\n]{{1,40}}{_CLOSE})"))
     groups.append(_named("TO", words.TO_WORDS))
     groups.append(_named("OR", ["and ?/ ?or", "or"]))
     groups.append(_named("AND", ["and", "&", "as well as"]))
     groups += [
-        r"(?P<COMMA>[,，、])",
-        r"(?P<SLASH>/)",
-        rf"(?P<LPAR>{_OPEN})",
-        rf"(?P<RPAR>{_CLOSE})",
+        _plain(r"(?P<COMMA>[,，、])"),
+        _plain(r"(?P<SLASH>/)"),
+        _plain(rf"(?P<LPAR>{_OPEN})"),
+        _plain(rf"(?P<RPAR>{_CLOSE})"),
     ]
-    groups += [r"(?P<STOP>[.;；。](?!\d)|\n)", r"(?P<OTHER>[^\W_]+|\S)"]
+    groups += [_plain(r"(?P<STOP>[.;；。](?!\d)|\n)"), _plain(r"(?P<OTHER>[^\W_]+|\S)")]
     return groups
 
 
@@ -129,27 +151,28 @@ _FLAGS = re.IGNORECASE
 # tried: most tokens of an expression are numbers and signs.
 _CUE_GROUP = re.compile(r"\(\?P<(?:BLOCK|MX?_|G_|SX?_|PSX?>|LIFE)")
 # The cue groups come first among the token groups, in the same order, so a token match
-# that ends in a cue group is exactly the cue match: one big pattern serves both.
-_CUE_NAMES = frozenset(re.match(r"\(\?P<(\w+)>", g).group(1) for g in _cue_groups())  # type: ignore[union-attr]
+# that ends in a cue group is exactly the cue match: one alternation serves both.
+_CUE_NAMES = frozenset(re.match(r"\(\?P<(\w+)>", g.template).group(1) for g in _cue_groups())  # type: ignore[union-attr]
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The token pattern, and the same without the names (for a digit or a sign). Compiled on
-    first use: they are large, and most texts hold no cue at all."""
+def _alternations() -> tuple[Alternation, Alternation]:
+    """The token groups, and the same without the names (for a digit or a sign), each
+    matched through small per-first-character patterns compiled on first use: the whole
+    alternation is large, and most texts hold no cue at all."""
     groups = _token_groups()
-    every = re.compile("|".join(groups), _FLAGS)
-    signs = re.compile("|".join(g for g in groups if not _CUE_GROUP.match(g)), _FLAGS)
+    every = Alternation(groups, _FLAGS)
+    signs = Alternation([g for g in groups if not _CUE_GROUP.match(g.template)], _FLAGS)
     return every, signs
 
 
 def cue_pattern() -> re.Pattern[str]:
     """The cue phrases alone, as one pattern (for inspection and tests)."""
-    return re.compile("|".join(_cue_groups()), _FLAGS)
+    return re.compile("|".join(group.pattern() for group in _cue_groups()), _FLAGS)
 
 
 def _cue_at(text: str, start: int) -> re.Match[str] | None:
-    match = _patterns()[0].match(text, start)
+    match = _alternations()[0].match(text, start)
     return match if match is not None and match.lastgroup in _CUE_NAMES else None
 
 
@@ -362,7 +385,7 @@ def _tokens(text: str, start: int) -> Iterator[Token]:
             return
         token = _unit_at(text, position) if after_number else None
         if token is None:
-            every, signs = _patterns()
+            every, signs = _alternations()
             tokens_here = signs if text[position] in _SIGNS else every
             match = tokens_here.match(text, position)
             if match is None or match.lastgroup in (None, "STOP", "OTHER", "BLOCK"):
