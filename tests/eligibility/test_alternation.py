@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctparse.eligibility import constraints as extraction
+from ctparse.eligibility import lexer
 from ctparse.eligibility.alternation import BODY, Alternation, Branch, first_characters
 
 BRANCHES = (
@@ -47,7 +47,7 @@ def test_same_matches_as_the_whole_alternation(text: str) -> None:
 @given(st.text(alphabet="anctbilmsxpe0123456789 .,/()[]≥≤<>=\u00d7-", max_size=40))
 @settings(max_examples=200)
 def test_the_token_groups_match_as_one_pattern(text: str) -> None:
-    groups = extraction._token_groups()
+    groups = lexer._token_groups()
     whole = re.compile("|".join(group.pattern() for group in groups), re.IGNORECASE)
-    same(extraction._alternations()[0], whole, text)
-    same(extraction._alternations()[0], whole, "ANC (" + text + ") Platelets (PLT ≥ 100")
+    same(lexer._alternations()[0], whole, text)
+    same(lexer._alternations()[0], whole, "ANC (" + text + ") Platelets (PLT ≥ 100")

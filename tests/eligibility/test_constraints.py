@@ -16,7 +16,7 @@ from lark import Token
 
 import ctparse
 from ctparse.eligibility import constraints as extraction
-from ctparse.eligibility import vocabulary
+from ctparse.eligibility import lexer, vocabulary
 from ctparse.eligibility.criteria import parse_criteria
 from ctparse.formats.json import _converter
 from ctparse.model import (
@@ -206,7 +206,7 @@ def test_every_cue_starts_with_a_cue_word() -> None:
     phrases += [*vocabulary.PERFORMANCE, *vocabulary.LIFE, *vocabulary.BLOCKED]
     texts += [re.sub(r"\(\?[:=!<][^)]*\)\??|[?*+\\\[\]|]", "", p).replace("(", "") for p in phrases]
     for text in texts:
-        for cue in extraction.cue_pattern().finditer(text):
+        for cue in lexer.cue_pattern().finditer(text):
             start = cue.start() + len(cue.group()) - len(cue.group().lstrip("(（[ \t"))
             word = re.match(r"[^\W_]+", text[start:])
             assert word is not None and word.group().lower() in vocabulary.CUE_WORDS, cue.group()
@@ -244,7 +244,7 @@ def test_dense_cues_are_read_about_once() -> None:
     # cues costs about one token read a word; the work is counted, not timed.
     text = "ECOG " * 1_000 + "ANC ≥ 1.5 × 10^9/L"
     reads = 0
-    original = extraction._tokens
+    original = extraction.tokens
 
     def counting(source: str, start: int) -> Iterator[Token]:
         nonlocal reads
@@ -252,13 +252,13 @@ def test_dense_cues_are_read_about_once() -> None:
             reads += 1
             yield token
 
-    extraction._tokens = counting  # type: ignore[assignment]
+    extraction.tokens = counting  # type: ignore[assignment]
     try:
         assert extraction._extract(text) == (
             Measurement(measure=Measure.ANC, op=Op.GE, value=1.5, unit="10^9/L"),
         )
     finally:
-        extraction._tokens = original  # type: ignore[assignment]
+        extraction.tokens = original  # type: ignore[assignment]
     assert reads <= 2 * 1_006
 
 
