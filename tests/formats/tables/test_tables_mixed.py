@@ -14,6 +14,7 @@ import ctparse
 from ctparse import ParseError, Results, Trial
 from ctparse.tables import TABLE_BY_NAME, TABLES, TablesWriter, flatten
 from support.paths import FIXTURES
+from support.tables import check_ids_and_references
 
 CUT_EXCERPT = FIXTURES / "results" / "NCT04253626_results.txt"
 
@@ -99,21 +100,7 @@ def test_results_pages_add_no_studies_rows(tables: dict[str, list[dict[str, Any]
 def test_ids_are_unique_and_every_reference_is_a_row_of_the_same_trial(
     tables: dict[str, list[dict[str, Any]]],
 ) -> None:
-    checked = 0
-    for table in TABLES:
-        rows = tables[table.name]
-        if table.has_id:
-            assert [row["id"] for row in rows] == list(range(1, len(rows) + 1)), table.name
-        for position, target in table.references:
-            column = table.columns[position].name
-            by_id = {row["id"]: row for row in tables[target]}
-            for row in rows:
-                if row[column] is None:
-                    continue
-                assert row[column] in by_id, (table.name, column)
-                if target != "pages":
-                    assert by_id[row[column]]["nct_id"] == row["nct_id"], (table.name, column)
-                checked += 1
+    checked = check_ids_and_references(tables)
     assert checked > 4000
     # Constraints of the trial pages' criteria are in the same output.
     assert len(tables["criteria_constraints"]) > 40
