@@ -193,7 +193,7 @@ def read_record(page: Page, lenient: bool) -> PageRecord:
         return PageRecord(source=source, kind=None, page=None, error=failure)
     return PageRecord(
         source=source,
-        kind=page_kind(text),
+        kind="results" if isinstance(parsed, Results) else "trial",
         page=_in_file_terms(parsed, page, cut_line, lenient),
         error=None,
     )

@@ -35,6 +35,7 @@ from ctparse.pages.boundaries import (
     is_header_bytes,
     nct_id_start,
 )
+from ctparse.pages.results.vocabulary import TITLE_PREFIX
 from ctparse.pages.trial.vocabulary import (
     RESULTS_AVAILABLE,
     RESULTS_AVAILABLE_LABEL,
@@ -67,9 +68,9 @@ _PIECE = 1 << 20
 _BOM = b"\xef\xbb\xbf"
 
 _NCT_ID = re.compile(rb"NCT ID: NCT\d{8}")
-_RESULTS_TITLE = b"Trial Outcomes & Findings for "
+_RESULTS_TITLE = TITLE_PREFIX.encode()
 _NOT_PLAIN = (b"NCT ID: ", _BOM)
-_RESULTS_PAGE = re.compile(rb"Trial Outcomes & Findings for .* \(NCT NCT\d{8}\)")
+_RESULTS_PAGE = re.compile(re.escape(_RESULTS_TITLE) + rb".* \(NCT NCT\d{8}\)")
 _NCT_NUMBER = re.compile(rb"NCT\d{8}")
 _STUDY_RESULTS = b"Study Results"
 _RESULTS_FOLLOWERS = frozenset(

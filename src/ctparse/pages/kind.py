@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ctparse.pages.results.vocabulary import TITLE_PREFIX
+
 __all__ = ["PageKind", "page_kind"]
 
 PageKind = Literal["trial", "results"]
 
-RESULTS_TITLE_PREFIX = "Trial Outcomes & Findings for "
-
 
 def page_kind(text: str) -> PageKind:
-    """``results`` when the first line that is not blank starts a results page."""
-    for line in text.lstrip("\ufeff").splitlines():
-        if line.strip():
-            return "results" if line.lstrip().startswith(RESULTS_TITLE_PREFIX) else "trial"
-    return "trial"
+    """``results`` when the first line that is not blank starts a results page. Reads only
+    as far as that line: every page of a dump is classified."""
+    body = text.lstrip("\ufeff")
+    start = len(body) - len(body.lstrip())
+    return "results" if body.startswith(TITLE_PREFIX, start) else "trial"

@@ -20,6 +20,7 @@ from ctparse.pages.boundaries import second_page_start
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.problems import Problem, raise_first, to_diagnostics
 from ctparse.pages.recovery import NoFiller, Recovery
+from ctparse.pages.results.vocabulary import TITLE_PREFIX
 from ctparse.pages.trial.assembly import build_trial
 from ctparse.pages.trial.transformer import PageTransformer, ParsedPage
 from ctparse.pages.trial.values import read_date
@@ -35,7 +36,7 @@ EMPTY, NOT_A_PAGE, SECOND_PAGE, CUT_OFF = (
 )
 GRAMMAR_FILE = "page.lark"
 _HEADING_LINES = frozenset(HEADINGS)
-_RESULTS_PAGE = regex.compile(r"Trial Outcomes & Findings for (.*) \(NCT NCT\d{8}\)")
+_RESULTS_PAGE = regex.compile(regex.escape(TITLE_PREFIX) + r"(.*) \(NCT NCT\d{8}\)")
 _NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
 _LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 # Lines searched for from the newline before them, which the regex engine finds fast (see
