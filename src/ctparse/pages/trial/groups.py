@@ -330,6 +330,7 @@ class _ArmReader:
         n = len(lines.text)
         self.is_name = [line in self.by_name for line in lines.text] + [False]
         self.block = [self._block_end(i) for i in range(n)] + [None]
+        self.chains: list[list[tuple[int, int, int, str | None]] | None] = [None] * (n + 1)
         # Filled by ``read``: lines left over, and the (start, end) of each intervention
         # block the arms read.
         self.stray: list[Token] = []
@@ -363,20 +364,30 @@ class _ArmReader:
         # read as what it can be (the next arm, say), not taken on trust as description.
         return j if typed or not expected else None
 
-    def _header_score(self, start: int, description_end: int, typed: bool) -> float:
-        """The label, description and type of an arm."""
+    def _header_scores(self, start: int) -> tuple[float, float]:
+        """The score of an arm's label alone, and with a one-line description: the parts of
+        ``_header`` that stay the same while the description grows."""
         lines = self.lines
         # The registry caps arm labels at 100 characters.
         score = _ARM + (0.0 if lines.fits_label[start] else _LONG_LABEL)
         if self.is_name[start]:
             score += _LABEL_IS_A_NAME
-        count = description_end - start - 1
-        if count == 0:
-            score += _ARM_WITHOUT_DESCRIPTION
-        elif self.is_name[start + 1]:
-            score += _DESCRIBED_BY_A_NAME
+        if start + 1 >= len(lines.text):
+            return score + _ARM_WITHOUT_DESCRIPTION, score
+        described = score
+        if self.is_name[start + 1]:
+            described += _DESCRIBED_BY_A_NAME
         elif lines.short[start + 1]:
-            score += _SHORT_DESCRIPTION
+            described += _SHORT_DESCRIPTION
+        return score + _ARM_WITHOUT_DESCRIPTION, described
+
+    def _header(
+        self, start: int, description_end: int, typed: bool, scores: tuple[float, float]
+    ) -> float:
+        """The label, description and type of an arm (``scores`` from ``_header_scores``)."""
+        lines = self.lines
+        count = description_end - start - 1
+        score = scores[0] if count == 0 else scores[1]
         if count > 1 and not (lines.labelled and typed):
             # A group type line marks the end for certain; otherwise a line that could be
             # the next arm's label is suspect inside a description.
@@ -386,6 +397,29 @@ class _ArmReader:
         if lines.labelled and typed:
             score += _LABELLED_WITH_TYPE
         return score
+
+    def _chain(self, start: int) -> list[tuple[int, int, int, str | None]]:
+        """The ends an arm's intervention blocks can give it from ``start`` on: for each,
+        (end, number of blocks, repeated names, the last block's folded name). The same
+        for every arm whose blocks begin at ``start``, so worked out once."""
+        found = self.chains[start]
+        if found is not None:
+            return found
+        found = [(start, 0, 0, None)]
+        end, count, duplicates = start, 0, 0
+        seen: set[str] = set()
+        while True:
+            block = self.block[end]
+            if block is None or count == _MAX_INTERVENTIONS:
+                break
+            name = self.lines.folded[end]
+            duplicates += name in seen
+            seen.add(name)
+            count += 1
+            end = block
+            found.append((end, count, duplicates, name))
+        self.chains[start] = found
+        return found
 
     def read(self) -> tuple[tuple[Arm, ...], float]:
         lines = self.lines
@@ -403,38 +437,53 @@ class _ArmReader:
             if kinds[i] != _TEXT:
                 best[i] = best[i + 1] + _STRAY  # a typed line left over: skipped, reported
                 continue
-            best[i] = float("-inf")
-            label = lines.folded[i]
-            description_end = i + 1
-            while True:
-                after = description_end
-                typed = kinds[after] == _GROUP_TYPE
-                if typed:
-                    after += 1
-                header = self._header_score(i, description_end, typed)
-                end, count, seen, named = after, 0, set[str](), False
-                duplicates = 0
-                while True:
-                    score = header + best[end]
-                    if self.has_table:
-                        score += _DUPLICATE * duplicates
-                        score += _NAMED_AFTER_INTERVENTION if named else 0.0
-                        score += 0.0 if count else _ARM_WITHOUT_INTERVENTIONS
-                    if score > best[i]:
-                        best[i], plan[i] = score, (description_end, after, end, count)
-                    block = self.block[end]
-                    if block is None or count == _MAX_INTERVENTIONS:
-                        break
-                    name = lines.folded[end]
-                    duplicates += name in seen
-                    seen.add(name)
-                    named = named or name in label or label in name
-                    count += 1
-                    end = block
-                if kinds[description_end] != _TEXT or description_end - i > limit:
-                    break
-                description_end += 1
+            self._read_arm(i, limit, best, plan)
         return self._arms(plan), best[0]
+
+    def _read_arm(
+        self, i: int, limit: int, best: list[float], plan: list[tuple[int, int, int, int] | None]
+    ) -> None:
+        """The best arm starting at line ``i``, every later start already settled."""
+        lines = self.lines
+        kinds = lines.kinds
+        has_table = self.has_table
+        # No arm scores above zero, and so no reading of the lines after an arm does
+        # (``best`` of what follows is at most 0): an arm's score is at most its header's
+        # plus the bonus for being named after an intervention.
+        bonus = _NAMED_AFTER_INTERVENTION if has_table else 0.0
+        scores = self._header_scores(i)
+        # A description that grows only loses points, unless a type line may yet end it
+        # (labelled pages) and so take the multi-line penalty away.
+        typed_bound = scores[1] + _LABELLED_WITH_TYPE if lines.labelled else float("-inf")
+        best_i = float("-inf")
+        best_plan: tuple[int, int, int, int] | None = None
+        label = lines.folded[i]
+        description_end = i + 1
+        while True:
+            after = description_end
+            typed = kinds[after] == _GROUP_TYPE
+            if typed:
+                after += 1
+            header = self._header(i, description_end, typed, scores)
+            named = False
+            for end, count, duplicates, name in self._chain(after):
+                if name is not None and not named:
+                    named = name in label or label in name
+                score = header + best[end]
+                if has_table:
+                    score += _DUPLICATE * duplicates
+                    score += _NAMED_AFTER_INTERVENTION if named else 0.0
+                    score += 0.0 if count else _ARM_WITHOUT_INTERVENTIONS
+                if score > best_i:
+                    best_i, best_plan = score, (description_end, after, end, count)
+            if kinds[description_end] != _TEXT or description_end - i > limit:
+                break
+            # Longer descriptions cannot beat the best found: stop (a margin keeps rounding
+            # from ever cutting off a tie's winner).
+            if description_end > i + 1 and max(header, typed_bound) + bonus < best_i - 1e-9:
+                break
+            description_end += 1
+        best[i], plan[i] = best_i, best_plan
 
     def _arms(self, plan: list[tuple[int, int, int, int] | None]) -> tuple[Arm, ...]:
         lines = self.lines
