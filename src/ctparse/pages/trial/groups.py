@@ -446,6 +446,7 @@ class _ArmReader:
         """The best arm starting at line ``i``, every later start already settled."""
         lines = self.lines
         kinds = lines.kinds
+        chains = self.chains
         has_table = self.has_table
         # No arm scores above zero, and so no reading of the lines after an arm does
         # (``best`` of what follows is at most 0): an arm's score is at most its header's
@@ -466,7 +467,7 @@ class _ArmReader:
                 after += 1
             header = self._header(i, description_end, typed, scores)
             named = False
-            for end, count, duplicates, name in self._chain(after):
+            for end, count, duplicates, name in chains[after] or self._chain(after):
                 if name is not None and not named:
                     named = name in label or label in name
                 score = header + best[end]
@@ -480,7 +481,9 @@ class _ArmReader:
                 break
             # Longer descriptions cannot beat the best found: stop (a margin keeps rounding
             # from ever cutting off a tie's winner).
-            if description_end > i + 1 and max(header, typed_bound) + bonus < best_i - 1e-9:
+            if description_end > i + 1 and (
+                (header if header > typed_bound else typed_bound) + bonus < best_i - 1e-9
+            ):
                 break
             description_end += 1
         best[i], plan[i] = best_i, best_plan
