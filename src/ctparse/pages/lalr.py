@@ -2,7 +2,8 @@
 
 Error recovery reads the LALR parse table and the interactive parser's state stack to plan
 which invented tokens close an unfinished structure; ``LeanParser`` runs Lark's own parse
-table and contextual lexer states in a loop of its own. These are Lark internals: the tests in
+table and contextual lexer states in a loop of its own, and calls the rules' callbacks
+without the wrappers Lark puts around them. These are Lark internals: the tests in
 ``tests/pages/test_lalr.py`` exercise each one on a tiny grammar, so that a Lark release that
 changes them fails there, by name, rather than somewhere in recovery or in a page's values.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import BasicLexer, ContextualLexer, Scanner, _create_unless
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
@@ -26,6 +28,7 @@ __all__ = [
     "UnexpectedToken",
     "accepts",
     "choices",
+    "direct_reductions",
     "feed",
     "state",
     "state_stack",
@@ -172,6 +175,11 @@ class LeanParser:
         self._shared_names = frozenset(t.name for t in self._shared_terminals)
         self._shared: Any = None
 
+    @property
+    def direct(self) -> bool:
+        """Does the loop call the rules' callbacks without Lark's wrappers?"""
+        return self._rows.direct
+
     def parse(self, text: str, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
         """What ``Lark.parse(text, on_error=on_error)`` returns."""
         try:
@@ -216,7 +224,8 @@ class LeanParser:
         rows, token_callbacks = self._rows, self._token_callbacks
         state_stack = [self._start_state]
         value_stack: list[Any] = []
-        # Lark's ParserState.feed_token: reduce as the table says, then shift.
+        # Lark's ParserState.feed_token: reduce as the table says, then shift; the end
+        # reduces until the table accepts.
         for token in self._tokens(text, state_stack):
             kind = token.type
             while True:
@@ -228,8 +237,17 @@ class LeanParser:
                     call = token_callbacks.get(kind)
                     value_stack.append(token if call is None else call(token))
                     break
-                _reduce(rows, step, state_stack, value_stack)
-        # The end: reduce until the table accepts.
+                size, include, call, origin = step
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                if include is not None:
+                    children = _filtered(children, include)
+                value_stack.append(children if call is None else call(children))
+                state_stack.append(rows[state_stack[-1]][origin])
         while True:
             step = rows[state_stack[-1]].get("$END")
             if step is None or step.__class__ is int:
@@ -241,7 +259,7 @@ class LeanParser:
     def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
         """The tokens of ``text``, each lexed in the state the parser is in by then (the
         top of ``state_stack``), as Lark's contextual lexer gives them."""
-        lexers, new_token = self._lexers, Token._future_new
+        lexers, new_token = self._lexers, str.__new__
         pos, line, line_start, end = 0, 1, 0, len(text)
         while pos < end:
             scanner, callbacks, newline_kinds, ignored_kinds = lexers.get(
@@ -258,10 +276,11 @@ class LeanParser:
             pos += len(value)
             if kind in ignored_kinds and kind not in callbacks:
                 continue
-            token = new_token(  # type: ignore[no-untyped-call]
-                kind, value, start_pos, start_line, start_column,
-                line, pos - line_start + 1, pos,
-            )  # fmt: skip
+            # Token._future_new, without its two calls: the token's slots set directly.
+            token: Token = new_token(Token, value)
+            token.type, token.value = kind, value
+            token.start_pos, token.line, token.column = start_pos, start_line, start_column
+            token.end_line, token.end_column, token.end_pos = line, pos - line_start + 1, pos
             if kind in callbacks:
                 token = callbacks[kind](token)
             if kind not in ignored_kinds:
@@ -269,31 +288,102 @@ class LeanParser:
 
 
 def _reduce(
-    rows: _Rows, step: tuple[int, Callable[[list[Any]], Any], str],
+    rows: _Rows, step: tuple[int, Any, Callable[[list[Any]], Any] | None, str],
     state_stack: list[int], value_stack: list[Any],
 ) -> None:  # fmt: skip
-    size, callback, origin = step
+    size, include, call, origin = step
     if size:
         children = value_stack[-size:]
         del state_stack[-size:]
         del value_stack[-size:]
     else:
         children = []
-    value_stack.append(callback(children))
+    if include is not None:
+        children = _filtered(children, include)
+    value_stack.append(children if call is None else call(children))
     state_stack.append(rows[state_stack[-1]][origin])
+
+
+def _filtered(children: list[Any], include: tuple[tuple[int, bool], ...]) -> list[Any]:
+    """Lark's child filter: the children kept, an inlined rule's own (a list) spliced in.
+    The first spliced list is extended in place, as Lark does, so that a long ``*`` run
+    grows in constant time a item."""
+    found: list[Any] = []
+    for index, splice in include:
+        if not splice:
+            found.append(children[index])
+        elif found:
+            found += children[index]
+        else:
+            found = children[index]
+    return found
+
+
+# How the lean loop reduces by one rule: the values it keeps (``None``: all, as they are;
+# else (index, splice) pairs), and what it calls on them (``None``: the rule is inlined
+# into its parent, and its value is the list itself).
+_Reduction = tuple[tuple[tuple[int, bool], ...] | None, Callable[[list[Any]], Any] | None]
+
+
+def direct_reductions(callbacks: dict[Any, Any]) -> dict[Any, _Reduction] | None:
+    """Each rule's callback with Lark's wrappers taken off and done by the loop itself.
+
+    Lark wraps a transformer's method in a child filter (drop filtered-out tokens, splice
+    in the children of ``_rules``) and, for ``?rules``, a single-child check; a ``_rule``
+    with no method builds a Tree only for its parent to take apart. Here a ``_rule``'s value
+    is its list of children, and the methods get the very lists Lark would give them.
+    ``None`` when a callback is wrapped in anything else (positions, placeholders): then
+    Lark's callbacks are used as they are.
+    """
+    found: dict[Any, _Reduction] = {}
+    for rule, callback in callbacks.items():
+        if isinstance(rule, str):
+            continue  # a terminal's callback
+        call = callback
+        include = None
+        if isinstance(call, ChildFilterLALR_NoPlaceholders):
+            include = tuple((index, bool(splice)) for index, splice in call.to_include)
+            call = call.node_builder
+        single = isinstance(call, ExpandSingleChild)
+        if single:
+            call = call.node_builder
+        builds_tree = (
+            isinstance(call, functools.partial)
+            and call.func.__name__ == "default_callback"
+            and call.args == (rule.origin.name,)
+        )
+        inlined = rule.origin.name.startswith("_")
+        if inlined and (single or not builds_tree):
+            return None  # a ``_rule`` with a method of its own, or a ``?_rule``
+        if hasattr(call, "node_builder"):
+            return None  # a wrapper the loop does not do
+        if single:
+            call = functools.partial(_single_child, call)
+        found[rule] = (include, None if inlined else call)
+    return found
+
+
+def _single_child(call: Callable[[list[Any]], Any], children: list[Any]) -> Any:
+    """Lark's ``?rule``: a single child stands for the rule."""
+    return children[0] if len(children) == 1 else call(children)
 
 
 class _Rows(dict[int, dict[str, Any]]):
     """The parse table, one state's row made the first time it is used: a shift is the
-    next state; a reduce is (how many values it takes, the rule's callback, the rule's
-    name), so the loop neither hashes Lark's Rule objects nor reads their attributes."""
+    next state; a reduce is (how many values it takes, which it keeps, the rule's callback,
+    the rule's name), so the loop neither hashes Lark's Rule objects nor reads their
+    attributes."""
 
     def __init__(
         self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: dict[Any, Any]
     ) -> None:
         super().__init__()
         self.states = states
-        self.callbacks = callbacks
+        direct = direct_reductions(callbacks)
+        self.direct = direct is not None
+        if direct is None:
+            direct = {rule: (None, call) for rule, call in callbacks.items()}
+        self.reductions: dict[Any, _Reduction] = direct
 
     def __missing__(self, state: int) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -302,6 +392,7 @@ class _Rows(dict[int, dict[str, Any]]):
                 row[kind] = argument
             else:
                 size, origin = len(argument.expansion), argument.origin.name
-                row[kind] = (size, self.callbacks[argument], origin)
+                include, call = self.reductions[argument]
+                row[kind] = (size, include, call, origin)
         self[state] = row
         return row
