@@ -306,7 +306,10 @@ class _Lines:
         self.plain = [unescape(line) for line in self.text]
         self.folded = [line.casefold() for line in self.text]
         self.fits_label = [_label_like(line, 100) for line in self.text]
-        self.short = [_label_like(line) for line in self.text]
+        # ``_label_like(line)``: the same test with the lower length limit.
+        self.short = [
+            fits and len(line) <= 60 for fits, line in zip(self.fits_label, self.text, strict=True)
+        ]
         self.shorts_before = [0]
         for short in self.short:
             self.shorts_before.append(self.shorts_before[-1] + short)
@@ -366,7 +369,7 @@ class _ArmReader:
 
     def _header_scores(self, start: int) -> tuple[float, float]:
         """The score of an arm's label alone, and with a one-line description: the parts of
-        ``_header`` that stay the same while the description grows."""
+        an arm's header score that stay the same while its description grows."""
         lines = self.lines
         # The registry caps arm labels at 100 characters.
         score = _ARM + (0.0 if lines.fits_label[start] else _LONG_LABEL)
@@ -380,23 +383,6 @@ class _ArmReader:
         elif lines.short[start + 1]:
             described += _SHORT_DESCRIPTION
         return score + _ARM_WITHOUT_DESCRIPTION, described
-
-    def _header(
-        self, start: int, description_end: int, typed: bool, scores: tuple[float, float]
-    ) -> float:
-        """The label, description and type of an arm (``scores`` from ``_header_scores``)."""
-        lines = self.lines
-        count = description_end - start - 1
-        score = scores[0] if count == 0 else scores[1]
-        if count > 1 and not (lines.labelled and typed):
-            # A group type line marks the end for certain; otherwise a line that could be
-            # the next arm's label is suspect inside a description.
-            score += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (count - 2)
-            shorts = lines.shorts_before[description_end] - lines.shorts_before[start + 2]
-            score += _LABEL_IN_DESCRIPTION * shorts
-        if lines.labelled and typed:
-            score += _LABELLED_WITH_TYPE
-        return score
 
     def _chain(self, start: int) -> list[tuple[int, int, int, str | None]]:
         """The ends an arm's intervention blocks can give it from ``start`` on: for each,
@@ -445,17 +431,17 @@ class _ArmReader:
     ) -> None:
         """The best arm starting at line ``i``, every later start already settled."""
         lines = self.lines
-        kinds = lines.kinds
+        kinds, labelled, shorts_before = lines.kinds, lines.labelled, lines.shorts_before
         chains = self.chains
         has_table = self.has_table
         # No arm scores above zero, and so no reading of the lines after an arm does
         # (``best`` of what follows is at most 0): an arm's score is at most its header's
         # plus the bonus for being named after an intervention.
         bonus = _NAMED_AFTER_INTERVENTION if has_table else 0.0
-        scores = self._header_scores(i)
+        without_description, described = self._header_scores(i)
         # A description that grows only loses points, unless a type line may yet end it
         # (labelled pages) and so take the multi-line penalty away.
-        typed_bound = scores[1] + _LABELLED_WITH_TYPE if lines.labelled else float("-inf")
+        typed_bound = described + _LABELLED_WITH_TYPE if labelled else float("-inf")
         best_i = float("-inf")
         best_plan: tuple[int, int, int, int] | None = None
         label = lines.folded[i]
@@ -465,25 +451,34 @@ class _ArmReader:
             typed = kinds[after] == _GROUP_TYPE
             if typed:
                 after += 1
-            header = self._header(i, description_end, typed, scores)
+            # The label, description and type of the arm.
+            count = description_end - i - 1
+            header = without_description if count == 0 else described
+            if count > 1 and not (labelled and typed):
+                # A group type line marks the end for certain; otherwise a line that could
+                # be the next arm's label is suspect inside a description.
+                header += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (count - 2)
+                header += _LABEL_IN_DESCRIPTION * (
+                    shorts_before[description_end] - shorts_before[i + 2]
+                )
+            if labelled and typed:
+                header += _LABELLED_WITH_TYPE
+            # Neither this description nor a longer one can beat the best found: stop (a
+            # margin keeps rounding from ever cutting off a tie's winner).
+            if count and (header if header > typed_bound else typed_bound) + bonus < best_i - 1e-9:
+                break
             named = False
-            for end, count, duplicates, name in chains[after] or self._chain(after):
+            for end, blocks, duplicates, name in chains[after] or self._chain(after):
                 if name is not None and not named:
                     named = name in label or label in name
                 score = header + best[end]
                 if has_table:
                     score += _DUPLICATE * duplicates
                     score += _NAMED_AFTER_INTERVENTION if named else 0.0
-                    score += 0.0 if count else _ARM_WITHOUT_INTERVENTIONS
+                    score += 0.0 if blocks else _ARM_WITHOUT_INTERVENTIONS
                 if score > best_i:
-                    best_i, best_plan = score, (description_end, after, end, count)
+                    best_i, best_plan = score, (description_end, after, end, blocks)
             if kinds[description_end] != _TEXT or description_end - i > limit:
-                break
-            # Longer descriptions cannot beat the best found: stop (a margin keeps rounding
-            # from ever cutting off a tie's winner).
-            if description_end > i + 1 and (
-                (header if header > typed_bound else typed_bound) + bonus < best_i - 1e-9
-            ):
                 break
             description_end += 1
         best[i], plan[i] = best_i, best_plan
