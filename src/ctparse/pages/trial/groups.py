@@ -75,9 +75,20 @@ def _labelled_interventions(tokens: list[Token], report: Report) -> tuple[Interv
     return tuple(found)
 
 
-def _segment(
-    lines: list[str], group_lines: list[str], *, strict: bool = True
-) -> list[tuple[int, int]]:
+class _GroupIndex:
+    """Where each Study Groups line stands, and which lines stand right before it."""
+
+    def __init__(self, group_lines: list[str]) -> None:
+        self.lines = group_lines
+        self.listed = set(group_lines)
+        self.positions: dict[str, list[int]] = {}
+        self.before: dict[str, set[str | None]] = {}
+        for index, line in enumerate(group_lines):
+            self.positions.setdefault(line, []).append(index)
+            self.before.setdefault(line, set()).add(group_lines[index - 1] if index else None)
+
+
+def _segment(lines: list[str], index: _GroupIndex, *, strict: bool = True) -> list[tuple[int, int]]:
     """Split bare Interventions lines into runs of a name and its description lines.
 
     Choose the split that Study Groups bears out best: an arm prints each intervention as
@@ -87,12 +98,8 @@ def _segment(
     holds it, so the work stays linear in practice.
     """
     n = len(lines)
-    listed = set(group_lines)
-    positions: dict[str, list[int]] = {}
-    before: dict[str, set[str | None]] = {}
-    for index, line in enumerate(group_lines):
-        positions.setdefault(line, []).append(index)
-        before.setdefault(line, set()).add(group_lines[index - 1] if index else None)
+    group_lines, listed = index.lines, index.listed
+    positions, before = index.positions, index.before
 
     def name_score(line: str) -> float:
         return 0.5 if _label_like(line) else 0.0
@@ -148,14 +155,19 @@ def read_groups(
     """
     groups = [t for t in group_items if t]
     items = [t for t in intervention_items if t]
+    # A labelled page says so in either section: a description line in Study Groups that
+    # names a typed intervention is then no intervention of the arm.
+    read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
     if any(t.type == _INTERVENTION_TYPE for t in items):
         tables = [_labelled_interventions(items, report)]
     elif items:
         lines = [_line(t) for t in items]
-        group_lines = [_line(t) for t in groups if t.type == _TEXT]
+        # (``kinds`` ends with an extra None, for the line after the last.)
+        texts = zip(read_lines.text, read_lines.kinds, strict=False)
+        index = _GroupIndex([text for text, kind in texts if kind == _TEXT])
         splits = {
-            tuple(_segment(lines, group_lines)),
-            tuple(_segment(lines, group_lines, strict=False)),
+            tuple(_segment(lines, index)),
+            tuple(_segment(lines, index, strict=False)),
             tuple((i, min(i + 2, len(lines))) for i in range(0, len(lines), 2)),
             tuple((i, i + 1) for i in range(len(lines))),
         }
@@ -166,17 +178,14 @@ def read_groups(
             )
             for split in sorted(splits)
         ]
-        # Most plausible reading first; arms never score above zero, so a reading whose
-        # own score is already below the best total cannot win and is not read.
-        tables.sort(key=lambda table: -_table_score(table, ()))
     else:
         tables = [()]
+    # Most plausible reading first; arms never score above zero, so a reading whose own
+    # score is already below the best total cannot win and is not read.
+    scored = sorted(((_table_score(table, ()), table) for table in tables), key=lambda t: -t[0])
     best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], _ArmReader] | None = None
-    # A labelled page says so in either section: a description line in Study Groups that
-    # names a typed intervention is then no intervention of the arm.
-    read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
-    for table in tables:
-        if best is not None and _table_score(table, ()) < best[0]:
+    for own_score, table in scored:
+        if best is not None and own_score < best[0]:
             continue
         reader = _ArmReader(read_lines, table)
         arms, score = reader.read()

@@ -87,21 +87,21 @@ _SPLIT = _RUNS | {"NAME_LINE"}
 
 def _line_tokens(items: Sequence[Any]) -> tuple[Any, ...]:
     """A section's items with each run of lines split into one TEXT token a line."""
-    if not any(isinstance(item, Token) and item.type in _SPLIT for item in items):
-        return tuple(items)
-    found: list[Any] = []
-    for item in items:
+    found: list[Any] | None = None  # made at the first item to split
+    for index, item in enumerate(items):
         if not isinstance(item, Token) or item.type not in _SPLIT:
-            found.append(item)
+            if found is not None:
+                found.append(item)
             continue
+        if found is None:
+            found = list(items[:index])
         if item.type == "NAME_LINE":
             found.append(Token.new_borrow_pos("TEXT", item, item))
             continue
-        first = item.line or 1
-        for offset, line in enumerate(item.split("\n")):
+        for number, line in enumerate(item.split("\n"), item.line or 1):
             if line:
-                found.append(_text_token(line + "\n", first + offset))
-    return tuple(found)
+                found.append(_text_token(line + "\n", number))
+    return tuple(items) if found is None else tuple(found)
 
 
 def _text_token(value: str, line: int) -> Token:
