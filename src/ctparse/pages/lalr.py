@@ -85,7 +85,7 @@ class _Scanner:
     finds, else the state's own alternation (Lark's ``Scanner``, without the shared
     terminals where that changes nothing)."""
 
-    __slots__ = ("_full", "_make_full", "heads", "own", "shared")
+    __slots__ = ("_full", "_make_full", "heads", "own", "shared", "single")
 
     def __init__(
         self,
@@ -95,6 +95,8 @@ class _Scanner:
         make_full: Callable[[], tuple[Any, ...]] | None = None,
     ) -> None:
         self.heads, self.shared, self.own = heads, shared, own
+        # The state's own regex when it has only one: the lean loop calls it directly.
+        self.single: Any = own[0] if len(own) == 1 else None
         self._make_full = make_full
         self._full: tuple[Any, ...] | None = None
 
@@ -234,8 +236,9 @@ class LeanParser:
                     raise _HandBack
                 if step.__class__ is int:
                     state_stack.append(step)
-                    call = token_callbacks.get(kind)
-                    value_stack.append(token if call is None else call(token))
+                    if token_callbacks and kind in token_callbacks:
+                        token = token_callbacks[kind](token)
+                    value_stack.append(token)
                     break
                 size, include, call, origin = step
                 if size:
@@ -265,7 +268,13 @@ class LeanParser:
             scanner, callbacks, newline_kinds, ignored_kinds = lexers.get(
                 state_stack[-1]
             ) or self._state_lexer(state_stack[-1])
-            match = scanner.match(text, pos)
+            # The scanner's tries inline when it has one regex of its own (as most have).
+            single = scanner.single
+            match = scanner.shared.match(text, pos) if scanner.heads else None
+            if match is None:
+                match = single.match(text, pos) if single is not None else scanner.match(text, pos)
+            elif match.lastgroup not in scanner.heads:
+                match = scanner.match(text, pos)  # a heading this state does not take
             if match is None:
                 raise _HandBack
             value, kind = match.group(0), match.lastgroup
