@@ -11,6 +11,7 @@ changes them fails there, by name, rather than somewhere in recovery or in a pag
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -223,16 +224,16 @@ class LeanParser:
     def _parse(self, text: str) -> Any:
         if not isinstance(text, str):
             raise _HandBack
-        rows, token_callbacks = self._rows, self._token_callbacks
+        rows, token_callbacks, end_state = self._rows, self._token_callbacks, self._end_state
         state_stack = [self._start_state]
         value_stack: list[Any] = []
-        # Lark's ParserState.feed_token: reduce as the table says, then shift; the end
-        # reduces until the table accepts.
-        for token in self._tokens(text, state_stack):
-            kind = token.type
+        # Lark's ParserState.feed_token: reduce as the table says, then shift; at the end
+        # (``None``), reduce until the table accepts.
+        for token in itertools.chain(self._tokens(text, state_stack), (None,)):
+            kind = "$END" if token is None else token.type
             while True:
                 step = rows[state_stack[-1]].get(kind)
-                if step is None:
+                if step is None or (token is None and step.__class__ is int):
                     raise _HandBack
                 if step.__class__ is int:
                     state_stack.append(step)
@@ -240,6 +241,7 @@ class LeanParser:
                         token = token_callbacks[kind](token)
                     value_stack.append(token)
                     break
+                # A reduction, inline: the loop's most frequent step.
                 size, include, call, origin = step
                 if size:
                     children = value_stack[-size:]
@@ -251,13 +253,9 @@ class LeanParser:
                     children = _filtered(children, include)
                 value_stack.append(children if call is None else call(children))
                 state_stack.append(rows[state_stack[-1]][origin])
-        while True:
-            step = rows[state_stack[-1]].get("$END")
-            if step is None or step.__class__ is int:
-                raise _HandBack
-            _reduce(rows, step, state_stack, value_stack)
-            if state_stack[-1] == self._end_state:
-                return value_stack[-1]
+                if token is None and state_stack[-1] == end_state:
+                    return value_stack[-1]
+        raise AssertionError("the table accepts only at the end")  # pragma: no cover
 
     def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
         """The tokens of ``text``, each lexed in the state the parser is in by then (the
@@ -294,23 +292,6 @@ class LeanParser:
                 token = callbacks[kind](token)
             if kind not in ignored_kinds:
                 yield token
-
-
-def _reduce(
-    rows: _Rows, step: tuple[int, Any, Callable[[list[Any]], Any] | None, str],
-    state_stack: list[int], value_stack: list[Any],
-) -> None:  # fmt: skip
-    size, include, call, origin = step
-    if size:
-        children = value_stack[-size:]
-        del state_stack[-size:]
-        del value_stack[-size:]
-    else:
-        children = []
-    if include is not None:
-        children = _filtered(children, include)
-    value_stack.append(children if call is None else call(children))
-    state_stack.append(rows[state_stack[-1]][origin])
 
 
 def _filtered(children: list[Any], include: tuple[tuple[int, bool], ...]) -> list[Any]:
