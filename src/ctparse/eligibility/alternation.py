@@ -21,6 +21,8 @@ import string
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from ctparse.eligibility import compiled
+
 __all__ = ["BODY", "Alternation", "Branch", "literal_start"]
 
 # Where a branch's template takes its alternatives.
@@ -224,8 +226,9 @@ class Alternation:
             ]
             if alternatives:
                 chosen.append(branch.pattern(alternatives))
-        # No branch can start here: a pattern that never matches.
-        return re.compile("|".join(chosen) or "(?!)", self._flags)
+        # No branch can start here: a pattern that never matches. Kept on disk: compiling
+        # one of these takes milliseconds.
+        return compiled.compile("|".join(chosen) or "(?!)", self._flags)
 
     def pattern_for(self, char: str, following: str = "") -> re.Pattern[str]:
         """The branches that may start with ``char`` (followed by ``following``), in their

@@ -1,0 +1,181 @@
+"""Regular expressions compiled once and kept on disk, so that a new process skips ``re``'s
+compiler for them.
+
+``re`` parses and compiles a pattern in Python, about 3 µs a character of the pattern: the
+constraint lexer's patterns (``alternation.py``, a few kilobytes each) cost a process's
+first parse some 50 ms. What the compiler makes is a list of integers that
+``_sre.compile`` takes as it is; this module keeps those lists in one file beside Lark's
+parser cache (``grammar.cache_folder()``), keyed by the pattern and its flags, and written
+when the process ends if it compiled anything new.
+
+``re._parser``, ``re._compiler`` and ``_sre.compile`` are CPython's own and undocumented:
+the file is named after the interpreter and ``_sre.MAGIC`` (the code's format), a pattern
+made from a stored entry must equal the one ``re.compile`` makes (the test checks it), and
+on any error, or on another Python, ``compile`` is ``re.compile``. The file holds JSON
+only: a damaged or foreign file is passed over, never run.
+"""
+
+from __future__ import annotations
+
+import array
+import atexit
+import contextlib
+import importlib
+import json
+import os
+import re
+import sys
+from typing import Any
+
+__all__ = ["compile", "path"]
+
+# Above this many stored patterns (left by older vocabularies), only those this process
+# used are written back.
+_LIMIT = 2000
+
+# CPython's compiler internals; elsewhere every pattern is compiled by ``re``.
+_sre: Any = None
+_compiler: Any = None
+_parser: Any = None
+_FORMAT = ""
+try:
+    _sre = importlib.import_module("_sre")
+    _compiler = importlib.import_module("re._compiler")
+    _parser = importlib.import_module("re._parser")
+    if array.array("I").itemsize != _sre.CODESIZE:
+        raise ValueError("code words of another size")
+    _FORMAT = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{sys.byteorder}"
+except Exception:  # any failure means: not this CPython
+    _sre = None
+
+# An entry: the flags the pattern ends up with, its group count, group names and numbers,
+# and its code (native 32-bit words).
+_Entry = tuple[int, int, dict[str, int], list[str | None], bytes]
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] | None = None
+        self.used: set[str] = set()
+        self.added = False
+
+
+_STORE = _Store()
+
+
+def path() -> str | None:
+    """The file the compiled patterns are kept in (None: nowhere to keep them)."""
+    from ctparse.pages.grammar import cache_folder
+
+    folder = cache_folder()
+    if folder is None or not _FORMAT:
+        return None
+    try:
+        user = str(os.getuid())
+    except AttributeError:  # Windows
+        user = os.environ.get("USERNAME", "user")
+    return os.path.join(folder, f".ctparse_patterns_{user}_{_FORMAT}.bin")
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, from the disk cache when the pattern is there."""
+    if _sre is None:
+        return re.compile(pattern, flags)
+    entries = _entries()
+    key = f"{flags}\x00{pattern}"
+    entry = entries.get(key)
+    if entry is not None:
+        with contextlib.suppress(Exception):  # a damaged entry: compiled again below
+            compiled = _from_entry(pattern, entry)
+            _STORE.used.add(key)
+            return compiled
+    try:
+        compiled, entry = _compile(pattern, flags)
+    except Exception:  # the internals read otherwise: leave it to re
+        return re.compile(pattern, flags)
+    entries[key] = entry
+    _STORE.used.add(key)
+    if not _STORE.added:
+        _STORE.added = True
+        atexit.register(_save)
+    return compiled
+
+
+def _from_entry(pattern: str, entry: _Entry) -> re.Pattern[str]:
+    final_flags, groups, group_index, index_group, code = entry
+    words = array.array("I")
+    words.frombytes(code)
+    compiled: re.Pattern[str] = _sre.compile(
+        pattern, final_flags, words.tolist(), groups, group_index, tuple(index_group)
+    )
+    return compiled
+
+
+def _compile(pattern: str, flags: int) -> tuple[re.Pattern[str], _Entry]:
+    """What ``re._compiler.compile`` does, keeping the code it hands to ``_sre``."""
+    parsed: Any = _parser.parse(pattern, flags)
+    code: list[int] = _compiler._code(parsed, flags)
+    group_index: dict[str, int] = dict(parsed.state.groupdict)
+    index_group: list[str | None] = [None] * parsed.state.groups
+    for name, number in group_index.items():
+        index_group[number] = name
+    entry: _Entry = (
+        flags | parsed.state.flags,
+        parsed.state.groups - 1,
+        group_index,
+        index_group,
+        array.array("I", code).tobytes(),
+    )
+    return _from_entry(pattern, entry), entry
+
+
+def _entries() -> dict[str, _Entry]:
+    if _STORE.entries is None:
+        _STORE.entries = _load()
+    return _STORE.entries
+
+
+# The file: one line of JSON, {key: [flags, groups, names, numbers, start, length]}, then
+# the code of every entry, one after another (start and length counted in bytes).
+
+
+def _load() -> dict[str, _Entry]:
+    file_path = path()
+    if file_path is None:
+        return {}
+    try:
+        with open(file_path, "rb") as file:
+            data = file.read()
+        end = data.index(b"\n")
+        index = json.loads(data[:end])
+        code = memoryview(data)[end + 1 :]
+        return {
+            key: (flags, groups, names, numbers, code[start : start + length].tobytes())
+            for key, (flags, groups, names, numbers, start, length) in index.items()
+        }
+    except (OSError, ValueError, AttributeError, TypeError):  # absent, or not ours
+        return {}
+
+
+def _save() -> None:
+    """Write the entries (atomically: readers see the old file or the new one)."""
+    file_path = path()
+    entries = _STORE.entries
+    if file_path is None or not entries:
+        return
+    if len(entries) > _LIMIT:
+        entries = {key: entry for key, entry in entries.items() if key in _STORE.used}
+    index: dict[str, list[Any]] = {}
+    start = 0
+    for key, (flags, groups, names, numbers, code) in entries.items():
+        index[key] = [flags, groups, names, numbers, start, len(code)]
+        start += len(code)
+    temporary = f"{file_path}.{os.getpid()}"
+    try:
+        with open(temporary, "wb") as file:
+            file.write(json.dumps(index, separators=(",", ":")).encode("ascii") + b"\n")
+            file.writelines(entry[4] for entry in entries.values())
+        os.replace(temporary, file_path)
+    except OSError:  # a read-only folder: the next process compiles again
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
