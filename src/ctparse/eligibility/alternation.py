@@ -21,7 +21,7 @@ import string
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ctparse.eligibility import compiled
+from ctparse.pages import pattern_cache
 
 __all__ = ["BODY", "Alternation", "Branch", "literal_start"]
 
@@ -228,7 +228,7 @@ class Alternation:
                 chosen.append(branch.pattern(alternatives))
         # No branch can start here: a pattern that never matches. Kept on disk: compiling
         # one of these takes milliseconds.
-        return compiled.compile("|".join(chosen) or "(?!)", self._flags)
+        return pattern_cache.compile("|".join(chosen) or "(?!)", self._flags)
 
     def pattern_for(self, char: str, following: str = "") -> re.Pattern[str]:
         """The branches that may start with ``char`` (followed by ``following``), in their

@@ -1,5 +1,5 @@
 """Regular expressions compiled once and kept on disk, so that a new process skips ``re``'s
-compiler for them.
+compiler for them (the constraint lexer's patterns, the page lexer's states).
 
 ``re`` parses and compiles a pattern in Python, about 3 µs a character of the pattern: the
 constraint lexer's patterns (``alternation.py``, a few kilobytes each) cost a process's
@@ -11,8 +11,8 @@ when the process ends if it compiled anything new.
 ``re._parser``, ``re._compiler`` and ``_sre.compile`` are CPython's own and undocumented:
 the file is named after the interpreter and ``_sre.MAGIC`` (the code's format), a pattern
 made from a stored entry must equal the one ``re.compile`` makes (the test checks it), and
-on any error, or on another Python, ``compile`` is ``re.compile``. The file holds JSON
-only: a damaged or foreign file is passed over, never run.
+on any error, or on another Python, ``compile`` is ``re.compile``. The file holds a JSON
+index and the code words, nothing that is run; a damaged or foreign file is passed over.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import array
 import atexit
 import contextlib
+import hashlib
 import importlib
 import json
 import os
@@ -30,8 +31,11 @@ from typing import Any
 __all__ = ["compile", "path"]
 
 # Above this many stored patterns (left by older vocabularies), only those this process
-# used are written back.
-_LIMIT = 2000
+# used are written back. Every pattern of a page's and a results page's lexers and of the
+# constraint lexer, for every first character, is some hundreds.
+_LIMIT = 1000
+# The layout of the file (below), in its name.
+_LAYOUT = 1
 
 # CPython's compiler internals; elsewhere every pattern is compiled by ``re``.
 _sre: Any = None
@@ -49,8 +53,8 @@ except Exception:  # any failure means: not this CPython
     _sre = None
 
 # An entry: the flags the pattern ends up with, its group count, group names and numbers,
-# and its code (native 32-bit words).
-_Entry = tuple[int, int, dict[str, int], list[str | None], bytes]
+# and its code (native 32-bit words; a view into the file's bytes until it is used).
+_Entry = tuple[int, int, dict[str, int], list[str | None], bytes | memoryview]
 
 
 class _Store:
@@ -74,7 +78,7 @@ def path() -> str | None:
         user = str(os.getuid())
     except AttributeError:  # Windows
         user = os.environ.get("USERNAME", "user")
-    return os.path.join(folder, f".ctparse_patterns_{user}_{_FORMAT}.bin")
+    return os.path.join(folder, f".ctparse_patterns_{user}_{_FORMAT}_{_LAYOUT}.bin")
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -82,7 +86,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if _sre is None:
         return re.compile(pattern, flags)
     entries = _entries()
-    key = f"{flags}\x00{pattern}"
+    key = _key(pattern, flags)
     entry = entries.get(key)
     if entry is not None:
         with contextlib.suppress(Exception):  # a damaged entry: compiled again below
@@ -99,6 +103,12 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
         _STORE.added = True
         atexit.register(_save)
     return compiled
+
+
+def _key(pattern: str, flags: int) -> str:
+    """The flags and a digest of the pattern: the patterns run to kilobytes."""
+    digest = hashlib.blake2b(pattern.encode("utf-8", "surrogatepass"), digest_size=16)
+    return f"{flags}:{digest.hexdigest()}"
 
 
 def _from_entry(pattern: str, entry: _Entry) -> re.Pattern[str]:
@@ -150,7 +160,7 @@ def _load() -> dict[str, _Entry]:
         index = json.loads(data[:end])
         code = memoryview(data)[end + 1 :]
         return {
-            key: (flags, groups, names, numbers, code[start : start + length].tobytes())
+            key: (flags, groups, names, numbers, code[start : start + length])
             for key, (flags, groups, names, numbers, start, length) in index.items()
         }
     except (OSError, ValueError, AttributeError, TypeError):  # absent, or not ours

@@ -1,13 +1,15 @@
-"""Patterns kept on disk (``ctparse.eligibility.compiled``) are the patterns ``re`` makes."""
+"""Patterns kept on disk (``ctparse.pages.pattern_cache``) are the patterns ``re`` makes."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from ctparse.eligibility import compiled, lexer
+from ctparse.eligibility import lexer
+from ctparse.pages import pattern_cache
 
 PATTERNS = (
     (r"(?P<A>a)|(?P<B>b+)", 0),
@@ -22,14 +24,14 @@ PATTERNS = (
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store of its own, kept in a file under ``tmp_path``."""
     file_path = tmp_path / "patterns.bin"
-    monkeypatch.setattr(compiled, "path", lambda: str(file_path))
-    monkeypatch.setattr(compiled, "_STORE", compiled._Store())
+    monkeypatch.setattr(pattern_cache, "path", lambda: str(file_path))
+    monkeypatch.setattr(pattern_cache, "_STORE", pattern_cache._Store())
     return file_path
 
 
 def fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a new process starts with: nothing loaded yet."""
-    monkeypatch.setattr(compiled, "_STORE", compiled._Store())
+    monkeypatch.setattr(pattern_cache, "_STORE", pattern_cache._Store())
 
 
 def token_patterns() -> list[tuple[str, int]]:
@@ -44,49 +46,51 @@ def test_compiled_and_stored_patterns_equal_those_of_re(
     patterns = [*PATTERNS, *token_patterns()]
     for pattern, flags in patterns:
         # Patterns are equal when their text, flags and compiled code are.
-        assert compiled.compile(pattern, flags) == re.compile(pattern, flags)
-    compiled._save()
+        assert pattern_cache.compile(pattern, flags) == re.compile(pattern, flags)
+    pattern_cache._save()
     assert store.stat().st_size > 0
     fresh_process(monkeypatch)
-    assert len(compiled._entries()) == len(patterns)
+    assert len(pattern_cache._entries()) == len(patterns)
     for pattern, flags in patterns:
-        made = compiled.compile(pattern, flags)
+        made = pattern_cache.compile(pattern, flags)
         assert made == re.compile(pattern, flags)
         assert made.groupindex == re.compile(pattern, flags).groupindex
-    assert compiled._STORE.added is False  # every one came from the file
+    assert pattern_cache._STORE.added is False  # every one came from the file
 
 
 def test_matches_from_a_stored_pattern(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    compiled.compile(r"(?P<A>a)|(?P<B>b+)", 0)
-    compiled._save()
+    pattern_cache.compile(r"(?P<A>a)|(?P<B>b+)", 0)
+    pattern_cache._save()
     fresh_process(monkeypatch)
-    match = compiled.compile(r"(?P<A>a)|(?P<B>b+)", 0).match("bbbc")
+    match = pattern_cache.compile(r"(?P<A>a)|(?P<B>b+)", 0).match("bbbc")
     assert match is not None
     assert (match.lastgroup, match.span()) == ("B", (0, 3))
 
 
 def test_a_damaged_file_is_passed_over(store: Path) -> None:
-    store.write_bytes(b'{"0\\u0000a": [0, 0, {}, [null], 0, 999]}\nxx')
-    assert compiled.compile("a", 0) == re.compile("a", 0)
+    # An entry for "a" whose code is cut short.
+    index = {pattern_cache._key("a", 0): [0, 0, {}, [None], 0, 999]}
+    store.write_bytes(json.dumps(index).encode() + b"\nxx")
+    assert pattern_cache.compile("a", 0) == re.compile("a", 0)
     store.write_bytes(b"not json at all")
-    compiled._STORE.entries = None
-    assert compiled.compile("b", 0) == re.compile("b", 0)
+    pattern_cache._STORE.entries = None
+    assert pattern_cache.compile("b", 0) == re.compile("b", 0)
 
 
 def test_nowhere_to_keep_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(compiled, "path", lambda: None)
-    monkeypatch.setattr(compiled, "_STORE", compiled._Store())
-    assert compiled.compile("a+", 0) == re.compile("a+", 0)
-    compiled._save()  # nothing to write to: nothing happens
+    monkeypatch.setattr(pattern_cache, "path", lambda: None)
+    monkeypatch.setattr(pattern_cache, "_STORE", pattern_cache._Store())
+    assert pattern_cache.compile("a+", 0) == re.compile("a+", 0)
+    pattern_cache._save()  # nothing to write to: nothing happens
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_folder_that_cannot_be_written(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = store.parent / "missing" / "patterns.bin"
-    assert compiled.compile("a+", 0) == re.compile("a+", 0)
+    assert pattern_cache.compile("a+", 0) == re.compile("a+", 0)
     # A folder that is not there stands for one that may not be written to.
-    monkeypatch.setattr(compiled, "path", lambda: str(missing))
-    compiled._save()
+    monkeypatch.setattr(pattern_cache, "path", lambda: str(missing))
+    pattern_cache._save()
     assert not missing.parent.exists()
 
 
@@ -94,8 +98,8 @@ def test_the_file_lies_in_the_cache_folder(monkeypatch: pytest.MonkeyPatch) -> N
     from ctparse.pages import grammar
 
     monkeypatch.setattr(grammar, "cache_folder", lambda: "/some/folder")
-    found = compiled.path()
+    found = pattern_cache.path()
     assert found is not None
     assert found.startswith("/some/folder/.ctparse_patterns_")
     monkeypatch.setattr(grammar, "cache_folder", lambda: None)
-    assert compiled.path() is None
+    assert pattern_cache.path() is None
