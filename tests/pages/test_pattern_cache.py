@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ctparse.eligibility import lexer
+from ctparse.eligibility.alternation import Alternation
 from ctparse.pages import pattern_cache
 
 PATTERNS = (
@@ -103,3 +104,38 @@ def test_the_file_lies_in_the_cache_folder(monkeypatch: pytest.MonkeyPatch) -> N
     assert found.startswith("/some/folder/.ctparse_patterns_")
     monkeypatch.setattr(grammar, "cache_folder", lambda: None)
     assert pattern_cache.path() is None
+
+
+def test_values_worked_out_once_are_read_back(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+
+    def make() -> list[object]:
+        made.append("once")
+        return [["a", "ß", "ss"], None]
+
+    assert pattern_cache.remembered("some patterns", make) == [["a", "ß", "ss"], None]
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    assert pattern_cache.remembered("some patterns", make) == [["a", "ß", "ss"], None]
+    assert pattern_cache.remembered("other patterns", lambda: 3) == 3
+    assert made == ["once"]
+
+
+def test_an_alternation_read_back_matches_as_one_made_anew(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    groups = lexer._token_groups()
+    made = Alternation(groups, re.IGNORECASE)
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    read = Alternation(groups, re.IGNORECASE)
+    assert pattern_cache._STORE.added is False
+    assert (read._firsts, read._lead_firsts) == (made._firsts, made._lead_firsts)
+    text = "ANC ≥ 1.5 x 10^9/L, platelets (PLT) > 100 000/µL and ECOG 0-1"
+    for position in range(len(text)):
+        found, expected = read.match(text, position), made.match(text, position)
+        assert (found and (found.span(), found.lastgroup)) == (
+            expected and (expected.span(), expected.lastgroup)
+        )

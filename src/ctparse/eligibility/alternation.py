@@ -166,7 +166,7 @@ def _first_in(template: str, lead: str, flags: int) -> set[str] | None:
 
 
 def _after_opening(
-    branch: Branch, leads: tuple[set[str] | None, ...], index: int, key: str
+    branch: Branch, leads: tuple[frozenset[str] | None, ...], index: int, key: str
 ) -> bool:
     """Whether alternative ``index`` may match at ``key`` = opening character + the next
     (always, for a one-character key): the template takes the opening and the alternative
@@ -177,6 +177,33 @@ def _after_opening(
     return lead is _ANY or key[0] in lead or key[1] in lead
 
 
+def _analysis(branches: Sequence[Branch], flags: int) -> list[Any]:
+    """The first characters of each branch's alternatives, and of their leads where the
+    branch has an opening, as JSON (a list of the characters, or None for any)."""
+    firsts = [
+        [_to_json(_first_in(branch.template, lead, flags)) for lead in _leads(branch)]
+        for branch in branches
+    ]
+    lead_firsts = [
+        [_to_json(_first_of_lead(lead, flags)) for lead in _leads(branch)] if branch.opening else []
+        for branch in branches
+    ]
+    return [firsts, lead_firsts]
+
+
+def _leads(branch: Branch) -> tuple[str, ...]:
+    return branch.leads or branch.alternatives
+
+
+def _to_json(chars: set[str] | None) -> list[str] | None:
+    # A list, not a string: a case variant may be two characters ("ss" for "ß").
+    return None if chars is None else sorted(chars)
+
+
+def _from_json(chars: list[str] | None) -> frozenset[str] | None:
+    return _ANY if chars is None else frozenset(chars)
+
+
 class Alternation:
     """``re.compile("|".join(b.pattern() for b in branches), flags)``, matched one first
     character at a time; within a branch, only the alternatives that may start with it."""
@@ -184,18 +211,14 @@ class Alternation:
     def __init__(self, branches: Sequence[Branch], flags: int = 0) -> None:
         self._branches = tuple(branches)
         self._flags = flags
-        self._firsts = tuple(
-            tuple(
-                _first_in(branch.template, lead, flags)
-                for lead in branch.leads or branch.alternatives
-            )
-            for branch in self._branches
+        # Reading the first characters parses hundreds of patterns: kept on disk.
+        firsts, lead_firsts = pattern_cache.remembered(
+            repr(("Alternation", self._branches, flags)),
+            functools.partial(_analysis, self._branches, flags),
         )
+        self._firsts = tuple(tuple(_from_json(first) for first in row) for row in firsts)
         self._lead_firsts = tuple(
-            tuple(_first_of_lead(lead, flags) for lead in branch.leads or branch.alternatives)
-            if branch.opening
-            else ()
-            for branch in self._branches
+            tuple(_from_json(first) for first in row) for row in lead_firsts
         )
         self._openings = frozenset("".join(branch.opening for branch in self._branches))
         symbols: set[str] = set()

@@ -26,16 +26,17 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["compile", "path"]
+__all__ = ["compile", "path", "remembered"]
 
 # Above this many stored patterns (left by older vocabularies), only those this process
 # used are written back. Every pattern of a page's and a results page's lexers and of the
 # constraint lexer, for every first character, is some hundreds.
 _LIMIT = 1000
 # The layout of the file (below), in its name.
-_LAYOUT = 1
+_LAYOUT = 2
 
 # CPython's compiler internals; elsewhere every pattern is compiled by ``re``.
 _sre: Any = None
@@ -60,6 +61,8 @@ _Entry = tuple[int, int, dict[str, int], list[str | None], bytes | memoryview]
 class _Store:
     def __init__(self) -> None:
         self.entries: dict[str, _Entry] | None = None
+        # What else is worked out from patterns alone (``remembered``), as JSON values.
+        self.values: dict[str, Any] = {}
         self.used: set[str] = set()
         self.added = False
 
@@ -98,11 +101,29 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except Exception:  # the internals read otherwise: leave it to re
         return re.compile(pattern, flags)
     entries[key] = entry
+    _added(key)
+    return compiled
+
+
+def remembered(text: str, make: Callable[[], Any]) -> Any:
+    """``make()``, a JSON value worked out from ``text`` alone (patterns, say) by this
+    Python, kept in the same file; made again where there is none or it is unreadable."""
+    _entries()
+    key = _key(text, -1)
+    if key in _STORE.values:
+        _STORE.used.add(key)
+        return _STORE.values[key]
+    value = make()
+    _STORE.values[key] = value
+    _added(key)
+    return value
+
+
+def _added(key: str) -> None:
     _STORE.used.add(key)
     if not _STORE.added:
         _STORE.added = True
         atexit.register(_save)
-    return compiled
 
 
 def _key(pattern: str, flags: int) -> str:
@@ -145,8 +166,9 @@ def _entries() -> dict[str, _Entry]:
     return _STORE.entries
 
 
-# The file: one line of JSON, {key: [flags, groups, names, numbers, start, length]}, then
-# the code of every entry, one after another (start and length counted in bytes).
+# The file: one line of JSON, {"patterns": {key: [flags, groups, names, numbers, start,
+# length]}, "values": {key: value}}, then the code of every pattern, one after another
+# (start and length counted in bytes).
 
 
 def _load() -> dict[str, _Entry]:
@@ -159,27 +181,34 @@ def _load() -> dict[str, _Entry]:
         end = data.index(b"\n")
         index = json.loads(data[:end])
         code = memoryview(data)[end + 1 :]
-        return {
+        entries: dict[str, _Entry] = {
             key: (flags, groups, names, numbers, code[start : start + length])
-            for key, (flags, groups, names, numbers, start, length) in index.items()
+            for key, (flags, groups, names, numbers, start, length) in index["patterns"].items()
         }
-    except (OSError, ValueError, AttributeError, TypeError):  # absent, or not ours
+        values = index["values"]
+        if not isinstance(values, dict):
+            return {}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):  # absent, or not ours
         return {}
+    _STORE.values = values
+    return entries
 
 
 def _save() -> None:
     """Write the entries (atomically: readers see the old file or the new one)."""
     file_path = path()
-    entries = _STORE.entries
-    if file_path is None or not entries:
+    entries, values = _STORE.entries or {}, _STORE.values
+    if file_path is None or not (entries or values):
         return
-    if len(entries) > _LIMIT:
+    if len(entries) + len(values) > _LIMIT:
         entries = {key: entry for key, entry in entries.items() if key in _STORE.used}
-    index: dict[str, list[Any]] = {}
+        values = {key: value for key, value in values.items() if key in _STORE.used}
+    patterns: dict[str, list[Any]] = {}
     start = 0
     for key, (flags, groups, names, numbers, code) in entries.items():
-        index[key] = [flags, groups, names, numbers, start, len(code)]
+        patterns[key] = [flags, groups, names, numbers, start, len(code)]
         start += len(code)
+    index = {"patterns": patterns, "values": values}
     temporary = f"{file_path}.{os.getpid()}"
     try:
         with open(temporary, "wb") as file:
