@@ -19,6 +19,7 @@ from lark import Token
 from ctparse.eligibility import vocabulary as words
 from ctparse.eligibility.alternation import BODY, Alternation, Branch, literal_start
 from ctparse.model.constraints import Op
+from ctparse.pages import pattern_cache
 
 __all__ = ["cue_pattern", "cues", "tokens"]
 
@@ -153,16 +154,17 @@ def _cue_at(text: str, start: int) -> re.Match[str] | None:
 
 
 _SIGNS = frozenset("0123456789≥⩾≧≤⩽≦<>=,，、/-–—~～;；.。&:：")
-_UNIT = re.compile(
+# The larger patterns are read from the pattern cache (pages/pattern_cache.py).
+_UNIT = pattern_cache.compile(
     "|".join(f"(?P<U{i}>{pattern})" for i, (pattern, _) in enumerate(words.UNITS)), _FLAGS
 )
-_BAD_UNIT = re.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
+_BAD_UNIT = pattern_cache.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
 _SPACES = re.compile(r"[\s\u00a0]*")
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
 # How far after a cue its number may be looked for: about as far as a span's tokens reach.
 _NUMBER_REACH = 400
-_NUMBERISH = re.compile(
+_NUMBERISH = pattern_cache.compile(
     rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
     re.IGNORECASE,
 )
