@@ -72,7 +72,8 @@ def _plain(pattern: str) -> Branch:
     return Branch(BODY, (pattern,))
 
 
-def _cue_groups() -> list[Branch]:
+@functools.cache
+def _cue_groups() -> tuple[Branch, ...]:
     groups = [_named("BLOCK", words.BLOCKED)]
     for measure, patterns in words.MEASURES.items():
         exact = words.MEASURES_EXACT.get(measure, ())
@@ -91,11 +92,11 @@ def _cue_groups() -> list[Branch]:
     groups.append(_named("PS", words.PERFORMANCE, paren=True))
     groups.append(_named("PSX", words.PERFORMANCE_EXACT, exact=True, paren=True))
     groups.append(_named("LIFE", words.LIFE))
-    return groups
+    return tuple(groups)
 
 
 def _token_groups() -> list[Branch]:
-    groups = _cue_groups()
+    groups = list(_cue_groups())
     groups += [_named(f"O_{op.name}", p) for op, p in words.OPERATORS.items()]
     groups += [_named(f"P_{op.name}", p) for op, p in words.POSTFIX_OPERATORS.items()]
     number_words = sorted(words.NUMBER_WORDS, key=len, reverse=True)
