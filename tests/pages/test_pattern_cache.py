@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -139,3 +140,12 @@ def test_an_alternation_read_back_matches_as_one_made_anew(
         assert (found and (found.span(), found.lastgroup)) == (
             expected and (expected.span(), expected.lastgroup)
         )
+
+
+def test_a_file_of_another_user_is_not_read(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern_cache.compile("a+", 0)
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(pattern_cache.os, "getuid", lambda: os.stat(store).st_uid + 1)
+    assert pattern_cache._entries() == {}
+    assert pattern_cache.compile("a+", 0) == re.compile("a+", 0)

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -177,6 +178,8 @@ def _load() -> dict[str, _Entry]:
         return {}
     try:
         with open(file_path, "rb") as file:
+            if not _owned(file.fileno()):
+                return {}
             data = file.read()
         end = data.index(b"\n")
         index = json.loads(data[:end])
@@ -194,6 +197,13 @@ def _load() -> dict[str, _Entry]:
     return entries
 
 
+def _owned(descriptor: int) -> bool:
+    """Whether the file is this user's: the temporary folder is shared, and a pattern read
+    from someone else's file could match otherwise than its text says."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or os.fstat(descriptor).st_uid == getuid()
+
+
 def _save() -> None:
     """Write the entries (atomically: readers see the old file or the new one)."""
     file_path = path()
@@ -209,12 +219,17 @@ def _save() -> None:
         patterns[key] = [flags, groups, names, numbers, start, len(code)]
         start += len(code)
     index = {"patterns": patterns, "values": values}
-    temporary = f"{file_path}.{os.getpid()}"
+    temporary = None
     try:
-        with open(temporary, "wb") as file:
+        # A new file of this user's only (mkstemp), then put in place in one step.
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=os.path.basename(file_path), dir=os.path.dirname(file_path)
+        )
+        with os.fdopen(descriptor, "wb") as file:
             file.write(json.dumps(index, separators=(",", ":")).encode("ascii") + b"\n")
             file.writelines(entry[4] for entry in entries.values())
         os.replace(temporary, file_path)
     except OSError:  # a read-only folder: the next process compiles again
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
