@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ctparse.eligibility import lexer
+from ctparse.eligibility import alternation, lexer
 from ctparse.eligibility.alternation import Alternation
 from ctparse.pages import pattern_cache
 
@@ -149,3 +149,16 @@ def test_a_file_of_another_user_is_not_read(store: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(pattern_cache.os, "getuid", lambda: os.stat(store).st_uid + 1)
     assert pattern_cache._entries() == {}
     assert pattern_cache.compile("a+", 0) == re.compile("a+", 0)
+
+
+def test_an_alternation_is_read_again_when_its_reading_changes(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    groups = lexer._token_groups()
+    Alternation(groups, re.IGNORECASE)
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    # Another text of alternation.py: the first characters are read anew.
+    monkeypatch.setattr(alternation, "_module_digest", lambda: "another text")
+    Alternation(groups, re.IGNORECASE)
+    assert pattern_cache._STORE.added is True

@@ -16,6 +16,7 @@ the pattern of every branch unless they are caseless symbols written in some bra
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import string
 from collections.abc import Sequence
@@ -177,6 +178,18 @@ def _after_opening(
     return lead is _ANY or key[0] in lead or key[1] in lead
 
 
+@functools.cache
+def _module_digest() -> str:
+    """A digest of this module's file (its source, or its byte code where it ships alone)."""
+    try:
+        with open(__file__, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+    except OSError:  # no file to read (a zipped install): kept for this release
+        from ctparse import __version__
+
+        return f"release {__version__}"
+
+
 def _analysis(branches: Sequence[Branch], flags: int) -> list[Any]:
     """The first characters of each branch's alternatives, and of their leads where the
     branch has an opening, as JSON (a list of the characters, or None for any)."""
@@ -211,9 +224,10 @@ class Alternation:
     def __init__(self, branches: Sequence[Branch], flags: int = 0) -> None:
         self._branches = tuple(branches)
         self._flags = flags
-        # Reading the first characters parses hundreds of patterns: kept on disk.
+        # Reading the first characters parses hundreds of patterns: kept on disk, under the
+        # branches and this module's own text (a change to the reading reads them again).
         firsts, lead_firsts = pattern_cache.remembered(
-            repr(("Alternation", self._branches, flags)),
+            repr(("Alternation", _module_digest(), self._branches, flags)),
             functools.partial(_analysis, self._branches, flags),
         )
         self._firsts = tuple(tuple(_from_json(first) for first in row) for row in firsts)

@@ -5,11 +5,11 @@ compiler for them (the constraint lexer's patterns, the page lexer's states).
 constraint lexer's patterns (``alternation.py``, a few kilobytes each) cost a process's
 first parse some 50 ms. What the compiler makes is a list of integers that
 ``_sre.compile`` takes as it is; this module keeps those lists in one file beside Lark's
-parser cache (``grammar.cache_folder()``), keyed by the pattern and its flags, and written
-when the process ends if it compiled anything new.
+parser cache (``grammar.cache_folder()``), keyed by a digest of the pattern and its flags,
+and written when the process ends if it compiled anything new.
 
 ``re._parser``, ``re._compiler`` and ``_sre.compile`` are CPython's own and undocumented:
-the file is named after the interpreter and ``_sre.MAGIC`` (the code's format), a pattern
+the file is named after the interpreter's version and ``_sre.MAGIC``, a pattern
 made from a stored entry must equal the one ``re.compile`` makes (the test checks it), and
 on any error, or on another Python, ``compile`` is ``re.compile``. The file holds a JSON
 index and the code words, nothing that is run; a damaged or foreign file is passed over.
@@ -50,7 +50,9 @@ try:
     _parser = importlib.import_module("re._parser")
     if array.array("I").itemsize != _sre.CODESIZE:
         raise ValueError("code words of another size")
-    _FORMAT = f"{sys.implementation.cache_tag}-{_sre.MAGIC}-{sys.byteorder}"
+    # The exact interpreter: a patch release may compile a pattern otherwise.
+    _VERSION = ".".join(str(part) for part in sys.version_info[:3])
+    _FORMAT = f"{sys.implementation.name}{_VERSION}-{_sre.MAGIC}-{sys.byteorder}"
 except Exception:  # any failure means: not this CPython
     _sre = None
 
