@@ -7,6 +7,8 @@ characters a branch can start with are read from the branch's parse (``re._parse
 standard library's own; on a Python where it reads differently every branch is kept, which
 is slower and still exact).  Each per-character pattern is compiled when first needed: a
 text touches few of them, and compiling the whole alternation costs tens of milliseconds.
+Both the compiled patterns and the first characters read are kept on disk between processes
+(``pages/pattern_cache.py``), so a process's first parse pays for neither.
 
 Characters outside ASCII, where case folding and the ``\\d \\s \\w`` classes are wide, use
 the pattern of every branch unless they are caseless symbols written in some branch

@@ -29,8 +29,8 @@ __all__ = [
     "with_imports",
 ]
 
-# ``re``, not ``regex``: these patterns are plain ASCII and mean the same to both, and a
-# process that parses one page should not pay for importing ``regex`` here.
+# ``re``, not ``regex``: these patterns are plain ASCII and mean the same to both; ``regex``
+# is for where its own meaning is needed.
 _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _IMPORT = re.compile(r"^%import (\w+)", re.MULTILINE)
 # What a regex gives a meaning to outside a character class; the words hold nothing else.
