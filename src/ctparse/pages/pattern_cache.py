@@ -231,7 +231,7 @@ def _save() -> None:
             file.write(json.dumps(index, separators=(",", ":")).encode("ascii") + b"\n")
             file.writelines(entry[4] for entry in entries.values())
         os.replace(temporary, file_path)
-    except OSError:  # a read-only folder: the next process compiles again
+    except (OSError, TypeError, ValueError):  # a read-only folder, say: compiled again
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
