@@ -68,6 +68,8 @@ class _Store:
         self.values: dict[str, Any] = {}
         self.used: set[str] = set()
         self.added = False
+        # The patterns made in this process, by their text and flags (as ``re`` keeps them).
+        self.made: dict[tuple[str, int], re.Pattern[str]] = {}
 
 
 _STORE = _Store()
@@ -91,6 +93,14 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, from the disk cache when the pattern is there."""
     if _sre is None:
         return re.compile(pattern, flags)
+    made = _STORE.made.get((pattern, flags))
+    if made is not None:
+        return made
+    made = _STORE.made[pattern, flags] = _compiled(pattern, flags)
+    return made
+
+
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
     entries = _entries()
     key = _key(pattern, flags)
     entry = entries.get(key)
