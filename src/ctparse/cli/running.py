@@ -14,10 +14,11 @@ from collections.abc import Callable
 from types import FrameType
 from typing import BinaryIO, NoReturn
 
-from ctparse.batch.inputs import items, total_bytes
+from ctparse.batch.inputs import total_bytes
 from ctparse.batch.pool import cpu_count
 from ctparse.batch.run import BatchRun, Summary
 from ctparse.batch.sinks import OpenFailed, ReaderGone, Sink, WriteFailed
+from ctparse.batch.spans import units
 
 from .exits import EXIT_BROKEN_PIPE, EXIT_FAILED_PAGES, EXIT_OK, EXIT_WRITE_FAILED, interrupted
 from .progress import Progress, count
@@ -130,7 +131,7 @@ def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
         records, errors = outputs.make(progress)
         sinks += (records, errors)
         BatchRun(records, errors, summary=summary).run(
-            items(args.paths, empty),
+            units(args.paths, empty),
             jobs=args.jobs or cpu_count(),
             lenient=args.lenient,
             on_page=progress.update,
