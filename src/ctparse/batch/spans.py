@@ -58,6 +58,8 @@ SPAN_BYTES = 1 << 20
 _SEARCH_BYTES = 1 << 18
 # How far before an ``NCT ID:`` line its title is looked for.
 _TITLE_BYTES = 1 << 12
+# Cuts of a span where the span before it may end (see ``_Cuts``).
+_EARLY_CUTS = 8
 _GZIP_MAGIC = b"\x1f\x8b"
 _LIKELY_START = re.compile(
     rb"^(?:NCT ID: NCT\d{8}[ \t]*\r?$|" + re.escape(TITLE_PREFIX.encode()) + rb")", re.MULTILINE
@@ -252,11 +254,16 @@ class _Cuts:
 
     def cut(self) -> None:
         self.count += 1
-        if self.end is not None or not self.splitter.resumes_here():
-            return
         pending = self.splitter.pending
+        ending = self.stop is not None and pending[2] >= self.stop
+        # The span before ends at one of the first cuts, if not at the start: later ones
+        # are not looked at (a span joined further on is split again, ``SpanChain``).
+        if self.end is not None or not (ending or self.count <= _EARLY_CUTS):
+            return
+        if not self.splitter.resumes_here():
+            return
         self.syncs[pending[2]] = self.count
-        if self.stop is not None and pending[2] >= self.stop:
+        if ending:
             self.end, self.end_index = pending, self.count
 
 
