@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -330,8 +331,17 @@ class ErrorSink(_StreamSink):
         self._target.flush()
 
 
+# One encoder for every record (``json.dumps`` makes one a call): the same text as
+# ``deepjson.dumps(value, separators=(",", ":"))``.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _compact(value: Any) -> bytes:
-    return deepjson.dumps(value, separators=(",", ":")).encode("utf-8")
+    try:
+        text = _ENCODER.encode(value)
+    except RecursionError:  # a criteria tree too deep for the standard encoder
+        text = deepjson.dumps_looped(value, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def _source(record: PageRecord) -> dict[str, Any]:
