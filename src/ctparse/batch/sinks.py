@@ -105,8 +105,13 @@ class Target:
         self.name = name
 
     def write(self, data: bytes) -> None:
-        with self._named():
+        # Once a page: what ``_named`` does, without a context manager's cost.
+        try:
             self.stream.write(data)
+        except BrokenPipeError as error:
+            raise ReaderGone(self.name, self.stream) from error
+        except OSError as error:
+            raise WriteFailed(self.name, error) from error
 
     def flush(self) -> None:
         with self._named():

@@ -198,21 +198,24 @@ def _starts(raw: BinaryIO, size: int) -> Iterator[tuple[int, int]]:
         keep = boundary - at - 1
         if buffer[keep - 1 : keep + 1] == b"\r\n":
             keep -= 1
-        at_line += line_breaks(buffer[:keep])
+        at_line += line_breaks(buffer, keep)
         buffer, at = buffer[keep:], at + keep
         found = page_start(buffer, boundary - at, boundary - at + _SEARCH_BYTES)
         if found is None:
             boundary += SPAN_BYTES
             continue
-        yield at + found, at_line + line_breaks(buffer[:found])
+        yield at + found, at_line + line_breaks(buffer, found)
         boundary = at + found + SPAN_BYTES
 
 
-def line_breaks(data: bytes) -> int:
-    """Line breaks in ``data`` as the splitter counts them: ``\\r\\n``, ``\\r`` and ``\\n``."""
-    if b"\r" not in data:
-        return data.count(b"\n")
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+def line_breaks(data: bytes, end: int | None = None) -> int:
+    """Line breaks in ``data[:end]`` as the splitter counts them: ``\\r\\n``, ``\\r`` and
+    ``\\n`` (counted in place: the parent counts every byte of a dump)."""
+    end = len(data) if end is None else end
+    newlines = data.count(b"\n", 0, end)
+    if data.find(b"\r", 0, end) == -1:
+        return newlines
+    return newlines + data.count(b"\r", 0, end) - data.count(b"\r\n", 0, end)
 
 
 def page_start(data: bytes, begin: int, end: int) -> int | None:
