@@ -11,7 +11,9 @@ layouts, repeated up to N pages), then reports:
 - import time of ``ctparse`` and time to the first parse, in fresh processes;
 - the cost of extracting constraints from the criteria: ``ctparse.parse`` with and without
   it, on the median page and on the whole corpus;
-- CLI throughput for ``--jobs 1`` and ``--jobs 2``, JSON encoding and file I/O included;
+- CLI throughput for ``--jobs 1`` and ``--jobs 2``, JSON encoding and file I/O included,
+  run alternately, and the CPU time the parent process spends a page (what would hold
+  many workers back);
 - peak memory of the CLI for 10,000 and 100,000 pages (``--skip-memory`` to leave out).
 
 Nothing here is asserted: the test suite times nothing.
