@@ -153,3 +153,18 @@ def test_outputs_are_written_out_before_either_is_put_in_place(tmp_path: Path) -
         "out.jsonl",
         "page.txt",
     ]
+
+
+def test_records_are_encoded_as_deepjson_writes_them_at_any_depth() -> None:
+    from ctparse.batch.sinks import _compact
+    from ctparse.formats import deepjson
+
+    title = "Ünïcode \u2013 \u201cquoted\u201d"
+    shallow = {"kind": "trial", "title": title, "n": [1, 2.5, None, True]}
+    deep: dict[str, object] = {"text": "leaf"}
+    for _ in range(3000):
+        deep = {"children": [deep]}
+    for value in (shallow, deep):
+        expected = deepjson.dumps(value, separators=(",", ":")).encode("utf-8")
+        assert _compact(value) == expected
+    assert _compact(shallow).startswith('{"kind":"trial","title":"Ünïcode'.encode())

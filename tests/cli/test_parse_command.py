@@ -362,3 +362,29 @@ def test_to_ctgov_lenient_keeps_the_diagnostics(tmp_path: Path) -> None:
         }
     ]
     assert record["hasResults"] is False
+
+
+def test_workers_that_split_their_own_part_of_a_dump_write_what_one_process_writes(
+    tmp_path: Path,
+) -> None:
+    # Every fixture page, glued to the one before as cat joins scraped pages, until the dump
+    # is handed to the workers in several spans (ctparse.batch.spans.SPAN_BYTES).
+    pages = [
+        path.read_bytes()
+        for kind in ("valid", "real", "invalid", "results")
+        for path in sorted((ROOT / "fixtures" / kind).glob("*.txt"))
+    ]
+    # Not the files that are no text at all: at the start of a dump, they make all of it so.
+    data = b"".join(page for page in pages if b"\x00" not in page and b"\xff\xfe" not in page)
+    (tmp_path / "dump.txt").write_bytes(data * (2_500_000 // len(data) + 1))
+    outputs = {}
+    for jobs in ("1", "2"):
+        done = run(
+            "parse", "dump.txt", "-j", jobs, "-q", "--errors", f"e{jobs}.jsonl",
+            "-o", f"o{jobs}.jsonl", cwd=tmp_path,
+        )  # fmt: skip
+        assert done.status == 1  # some fixture pages are no pages at all
+        outputs[jobs] = [(tmp_path / f"{kind}{jobs}.jsonl").read_bytes() for kind in "oe"]
+    assert outputs["1"] == outputs["2"]
+    records, errors = outputs["2"]
+    assert records.count(b"\n") > 200 and errors.count(b"\n") > 10

@@ -174,12 +174,7 @@ def read_pages(path: str | None, *, shown: str | None = None) -> Iterator[Page]:
     try:
         raw: BinaryIO = sys.stdin.buffer if path is None else open(path, "rb")  # noqa: SIM115
     except OSError as error:
-        yield Page(
-            path=name,
-            line=1,
-            code=DiagnosticCode.UNREADABLE,
-            error=f"cannot read the file: {_os_reason(error)}",
-        )
+        yield unreadable(name, 1, error)
         return
     try:
         yield from _read_stream(raw, name, path is not None and path.lower().endswith(".gz"))
@@ -227,25 +222,46 @@ def _read_stream(raw: BinaryIO, name: str, named_gz: bool) -> Iterator[Page]:
             return
         for lines in pieces(read, head):
             for line, column, offset, data in cutter.feed_lines(lines):
-                yield _page(name, line, column, offset, data, consumed())
+                yield page_of_bytes(name, line, column, offset, data, consumed())
     except (OSError, EOFError, zlib.error) as error:
-        if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
-            what = "the gzip data is corrupt or cut off"
-        else:
-            what = "the file could not be read to the end"
-        yield Page(
-            path=name,
-            line=cutter.pending_line,
-            consumed=consumed(),
-            code=DiagnosticCode.UNREADABLE,
-            error=f"{what} ({_os_reason(error)}): the pages from this line on are lost",
-        )
+        yield read_failure(name, cutter.pending_line, error, consumed())
         return
     for line, column, offset, data in cutter.finish():
-        yield _page(name, line, column, offset, data, consumed())
+        yield page_of_bytes(name, line, column, offset, data, consumed())
 
 
-def _page(name: str, line: int, column: int, offset: int, data: bytes, consumed: int) -> Page:
+def unreadable(name: str, line: int, error: OSError) -> Page:
+    """The error page of a file that cannot be opened."""
+    return Page(
+        path=name,
+        line=line,
+        code=DiagnosticCode.UNREADABLE,
+        error=f"cannot read the file: {_os_reason(error)}",
+    )
+
+
+def read_failure(name: str, line: int, error: Exception, consumed: int = 0) -> Page:
+    """The error page of a file that could not be read on from ``line``."""
+    if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
+        what = "the gzip data is corrupt or cut off"
+    else:
+        what = "the file could not be read to the end"
+    return Page(
+        path=name,
+        line=line,
+        consumed=consumed,
+        code=DiagnosticCode.UNREADABLE,
+        error=f"{what} ({_os_reason(error)}): the pages from this line on are lost",
+    )
+
+
+def page_of_bytes(
+    name: str, line: int, column: int, offset: int, data: bytes, consumed: int | None = None
+) -> Page:
+    """A page cut from a file, or its error when it is too large to be one
+    (``consumed``: bytes of the file read by then; by default, up to the page's end)."""
+    if consumed is None:
+        consumed = offset + len(data)
     limit = splitter.MAX_PAGE_BYTES  # read here, so that tests can lower it
     if len(data) > limit:
         return Page(

@@ -1,23 +1,24 @@
 """The batch engine: pages in, records through a pool of workers, out to sinks in input order.
 
-The parent process reads and splits the input and writes every result in input order;
-workers read each page into a ``PageRecord`` and encode it for its sink (the record sink, or
-the error sink for a page that failed). Work in flight is bounded, so memory does not grow
-with the number of pages.
+The parent process hands out work (the spans of regular files, ``ctparse.batch.spans``, and
+the pages of everything else, which it splits itself) and writes every result in input order;
+workers split their spans, read each page into a ``PageRecord`` and encode it for its sink
+(the record sink, or the error sink for a page that failed). Work in flight is bounded, so
+memory does not grow with the number of pages.
 
->>> from ctparse.batch.inputs import items
+>>> from ctparse.batch.spans import units
 >>> from ctparse.batch.run import BatchRun
 >>> from ctparse.batch.sinks import ErrorSink, JsonSink
 >>> records = JsonSink("trials.jsonl", sys.stdout.buffer)
 >>> batch = BatchRun(records, ErrorSink("errors.jsonl", sys.stderr.buffer))
->>> summary = batch.run(items(["pages/"]), jobs=2)  # summary.codes: errors by code
+>>> summary = batch.run(units(["pages/"]), jobs=2)  # summary.codes: errors by code
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
@@ -27,8 +28,9 @@ from ctparse.batch.inputs import Item
 from ctparse.batch.pool import ordered_results
 from ctparse.batch.records import PageRecord, crashed_record, read_record
 from ctparse.batch.sinks import Sink
+from ctparse.batch.spans import Span, SpanChain, SpanResult, split_span
 
-__all__ = ["BatchRun", "Outcome", "Summary", "work_on"]
+__all__ = ["BatchRun", "Outcome", "Summary", "work_on", "work_on_units"]
 
 
 class Outcome(NamedTuple):
@@ -78,8 +80,65 @@ def work_on(
     return [_outcome(read_record(item.page, lenient), encode, encode_error) for item in items]
 
 
-def _size(item: Item) -> int:
-    return len(item.page.data)
+def work_on_units(
+    units: list[Item | Span], lenient: bool, encode: Encoder, encode_error: Encoder
+) -> list[Outcome | SpanResult]:
+    """``work_on`` for pages and spans: a span is split here, and each of its pages read."""
+    done: list[Outcome | SpanResult] = []
+    for unit in units:
+        if isinstance(unit, Span):
+            split = split_span(unit)
+            items = [Item(page, 0) for page in split.pages]
+            outcomes: list[object] = list(work_on(items, lenient, encode, encode_error))
+            starts = [page.offset for page in split.pages]
+            ends = [page.offset + len(page.data) for page in split.pages]
+            done.append(SpanResult(outcomes, starts, ends, split.syncs, split.end))
+        else:
+            done.extend(work_on([unit], lenient, encode, encode_error))
+    return done
+
+
+def _size(unit: Item | Span) -> int:
+    return unit.size if isinstance(unit, Span) else len(unit.page.data)
+
+
+class _Reading:
+    """The pool of workers of a run, and the spans joined into the pages of their files."""
+
+    def __init__(
+        self,
+        work: Callable[[list[Any]], list[Any]],
+        jobs: int,
+        lost: Callable[[Any], Any],
+        context: BaseContext | None,
+    ) -> None:
+        self._work = work
+        self._jobs = jobs
+        self._lost = lost
+        self._context = context
+        self.chain = SpanChain(self.redo)
+
+    def results(self, units: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        return ordered_results(
+            units, self._work, self._jobs, size=_size, lost=self._lost, context=self._context
+        )
+
+    def redo(self, span: Span, given: SpanResult) -> SpanResult:
+        """Rare (see ``SpanChain``): ``span`` split here; the pages its worker did not read as
+        these are read one at a time (a page that kills a worker costs only itself)."""
+        split = split_span(span)
+        known = dict(zip(zip(given.starts, given.ends, strict=True), given.outcomes, strict=True))
+        pages = [Item(page, page.offset + len(page.data)) for page in split.pages]
+        outcomes = [known.get((item.page.offset, item.position)) for item in pages]
+        missing = [item for item, outcome in zip(pages, outcomes, strict=True) if outcome is None]
+        found = iter([outcome for _, outcome in self.results(missing)] if missing else [])
+        return SpanResult(
+            [next(found) if outcome is None else outcome for outcome in outcomes],
+            [item.page.offset for item in pages],
+            [item.position for item in pages],
+            split.syncs,
+            split.end,
+        )
 
 
 class BatchRun:
@@ -93,12 +152,12 @@ class BatchRun:
 
     def run(
         self,
-        items: Iterable[Item],
+        items: Iterable[Item | Span],
         *,
         jobs: int = 1,
         lenient: bool = False,
         on_page: Callable[[int, int], None] | None = None,
-        work: Callable[..., list[Outcome]] = work_on,
+        work: Callable[..., list[Any]] = work_on_units,
         context: BaseContext | None = None,
     ) -> Summary:
         """Open both sinks, read every page, prepare both sinks, then commit both; on any
@@ -117,14 +176,20 @@ class BatchRun:
                 encode=self.sink.encoder(),
                 encode_error=self.errors.encoder(),
             )
-            results = ordered_results(
-                items, bound, jobs, size=_size, lost=self._lost(), context=context
-            )
+            read = _Reading(bound, jobs, self._lost(), context)
+            results = read.results(items)
             try:
-                for item, outcome in results:
-                    self._take(outcome)
-                    if on_page is not None:
-                        on_page(self.summary.pages, item.position)
+                for unit, result in results:
+                    if not isinstance(unit, Span):
+                        self._take(result)
+                        if on_page is not None:
+                            on_page(self.summary.pages, unit.position)
+                        continue
+                    outcomes, ends = read.chain.take(unit, result)
+                    for outcome, end in zip(outcomes, ends, strict=True):
+                        self._take(outcome)
+                        if on_page is not None:
+                            on_page(self.summary.pages, unit.base + end)
             finally:
                 close = getattr(results, "close", None)
                 if close is not None:
@@ -143,10 +208,10 @@ class BatchRun:
             raise
         return self.summary
 
-    def _lost(self) -> Callable[[Item], Outcome]:
+    def _lost(self) -> Callable[[Item | Span], Outcome | SpanResult]:
         return functools.partial(_lost_outcome, encode_error=self.errors.encoder())
 
-    def _take(self, outcome: Outcome) -> None:
+    def _take(self, outcome: Any) -> None:
         summary = self.summary
         summary.pages += 1
         summary.kinds[outcome.kind] += 1
@@ -160,7 +225,10 @@ class BatchRun:
         self.sink.write(outcome.encoded)
 
 
-def _lost_outcome(item: Item, encode_error: Encoder) -> Outcome:
+def _lost_outcome(item: Item | Span, encode_error: Encoder) -> Outcome | SpanResult:
+    if isinstance(item, Span):
+        # Split again in the parent and read page by page (``SpanChain``).
+        return SpanResult([], [], [], {}, None, crashed=True)
     record = crashed_record(item.page)
     assert record.error is not None
     return Outcome(record.error.code, 0, encode_error(record), record.kind)

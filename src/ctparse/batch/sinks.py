@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -104,8 +105,13 @@ class Target:
         self.name = name
 
     def write(self, data: bytes) -> None:
-        with self._named():
+        # Once a page: what ``_named`` does, without a context manager's cost.
+        try:
             self.stream.write(data)
+        except BrokenPipeError as error:
+            raise ReaderGone(self.name, self.stream) from error
+        except OSError as error:
+            raise WriteFailed(self.name, error) from error
 
     def flush(self) -> None:
         with self._named():
@@ -330,8 +336,17 @@ class ErrorSink(_StreamSink):
         self._target.flush()
 
 
+# One encoder for every record (``json.dumps`` makes one a call): the same text as
+# ``deepjson.dumps(value, separators=(",", ":"))``.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _compact(value: Any) -> bytes:
-    return deepjson.dumps(value, separators=(",", ":")).encode("utf-8")
+    try:
+        text = _ENCODER.encode(value)
+    except RecursionError:  # a criteria tree too deep for the standard encoder
+        text = deepjson.dumps_looped(value, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def _source(record: PageRecord) -> dict[str, Any]:

@@ -16,7 +16,12 @@ the scraper cut an excerpt (``EXCERPT_BYTES``).
 Files are read as a stream of bytes lines, so a dump of any size is split in constant
 memory, and each page keeps its exact first line in the file. Bytes are decoded page by
 page (``ctparse.batch.encoding``), in the worker that parses the page; files are opened in
-``ctparse.batch.inputs``.
+``ctparse.batch.inputs``. A splitter can be resumed where a page starts, and tells whether
+it is in the state such a resumed splitter would be in (``ctparse.batch.spans`` lets workers
+split their own parts of a file with it).
+
+Over 400 lines: the splitter's rules, its state and the fast loop over plain lines read
+together, and splitting them apart would spread one state machine over modules.
 """
 
 from __future__ import annotations
@@ -127,12 +132,16 @@ class Splitter:
     data)``: a page glued to the end of the page before it starts inside a line.
     """
 
-    def __init__(self) -> None:
-        self._line = 1  # the line number the next piece belongs to
-        self._position = 0  # byte offset of the next piece
+    def __init__(self, line: int = 1, column: int = 1, position: int = 0) -> None:
+        """A splitter for a stream from its start, or resumed where a page starts (``line``,
+        ``column`` and byte ``position`` of that start) after pages cut elsewhere."""
+        self._line = line  # the line number the next piece belongs to
+        self._position = position  # byte offset of the next piece
         self._continued = False  # the last piece did not end its line
-        self._emitted = False
-        self._reset(1, 1, 0)
+        self._emitted = position > 0
+        # Called after each cut (``ctparse.batch.spans`` checks there where it may resume).
+        self.on_cut: Callable[[], None] | None = None
+        self._reset(line, column, position)
 
     def _reset(self, line: int, column: int, offset: int) -> None:
         self._lines: list[_Line] = []
@@ -162,8 +171,9 @@ class Splitter:
         else:
             text, lead = _stripped(piece)
             if text and not self._content:
-                # Blank lines before the first page carry nothing: the page starts after them.
-                self._reset(number, 1, offset)
+                # Blank lines before the first page carry nothing: the page starts after them
+                # (at the column it was resumed at when nothing came before it).
+                self._reset(number, self._column if offset == self._offset else 1, offset)
                 self._content = True
             self._add(_Line(piece, number, text, lead))
             at = self._split_point(len(self._lines) - 1, text) if text else None
@@ -319,7 +329,44 @@ class Splitter:
                 self._add(line)
         else:
             self._reset(self._line, 1, self._position)
+        if self.on_cut is not None:
+            self.on_cut()
         return page
+
+    def state(self) -> tuple[object, ...]:
+        """What the pages still to come depend on: two splitters in the same state, fed the
+        same pieces, cut the same pages."""
+        return (
+            self._line,
+            self._position,
+            self._continued,
+            self._lines,
+            self._size,
+            self._start,
+            self._column,
+            self._offset,
+            self._content,
+            self._body,
+        )
+
+    def resumes_here(self) -> bool:
+        """Whether a splitter resumed where the page being read starts, fed the same lines from
+        there, would be in this splitter's state: then whatever follows is cut the same way
+        by both. Its lines must be whole lines that a reader started there reads whole."""
+        if self._continued or any(
+            line.text is None or len(line.piece) > _PIECE for line in self._lines
+        ):
+            return False
+        resumed = Splitter(self._start, self._column, self._offset)
+        for line in self._lines:
+            if resumed.feed(line.piece):
+                return False
+        return resumed.state() == self.state()
+
+    @property
+    def pending(self) -> tuple[int, int, int]:
+        """``(line, column, offset)`` where the page being read starts."""
+        return self._start, self._column, self._offset
 
 
 def _starts_title(byte: int) -> bool:

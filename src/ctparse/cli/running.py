@@ -18,6 +18,7 @@ from ctparse.batch.inputs import items, total_bytes
 from ctparse.batch.pool import cpu_count
 from ctparse.batch.run import BatchRun, Summary
 from ctparse.batch.sinks import OpenFailed, ReaderGone, Sink, WriteFailed
+from ctparse.batch.spans import units
 
 from .exits import EXIT_BROKEN_PIPE, EXIT_FAILED_PAGES, EXIT_OK, EXIT_WRITE_FAILED, interrupted
 from .progress import Progress, count
@@ -129,9 +130,13 @@ def run_batch(args: argparse.Namespace, outputs: Outputs, usage: Usage) -> int:
     try:
         records, errors = outputs.make(progress)
         sinks += (records, errors)
+        jobs = args.jobs or cpu_count()
+        # One process: it splits and reads each page as it goes, and holds no span's worth
+        # of results (spans pay only where workers split them).
+        work = units(args.paths, empty) if jobs > 1 else items(args.paths, empty)
         BatchRun(records, errors, summary=summary).run(
-            items(args.paths, empty),
-            jobs=args.jobs or cpu_count(),
+            work,
+            jobs=jobs,
             lenient=args.lenient,
             on_page=progress.update,
         )
