@@ -1,6 +1,6 @@
 """ctparse benchmark: one command, figures for this machine.
 
-    python benchmarks/run.py [--pages N] [--runs R] [--skip-cli] [--skip-memory]
+    python benchmarks/run.py [--pages N] [--runs R] [--skip-cli] [--skip-memory] [--start-up]
 
 It builds its corpus from fixtures/ctgov (each record rendered as a page in both
 layouts, repeated up to N pages), then reports:
@@ -8,7 +8,8 @@ layouts, repeated up to N pages), then reports:
 - parse throughput of ``ctparse.parse`` on one core (pages/s, MB/s; median of R runs), next
   to a floor: a bare pass that only splits each page into sections at its heading lines and
   builds nothing; ctparse is reported as a ratio to that floor;
-- import time of ``ctparse`` and time to the first parse, in fresh processes;
+- import time of ``ctparse`` and time to the first parse, in fresh processes (``.pyc``
+  files and caches warm; ``--start-up`` for this alone);
 - the cost of extracting constraints from the criteria: ``ctparse.parse`` with and without
   it, on the median page and on the whole corpus;
 - CLI throughput for ``--jobs 1`` and ``--jobs 2``, JSON encoding and file I/O included;
@@ -182,22 +183,55 @@ def constraints_cost(pages: Sequence[str], runs: int) -> None:
         )
 
 
-def start_up(runs: int) -> None:
+# Run in a fresh interpreter: the clock starts before ``import ctparse`` and stops after the
+# first ``ctparse.parse`` of a page (``{page}`` is filled in).
+START_UP_CODE = (
+    "import time; t = time.perf_counter(); import ctparse; i = time.perf_counter(); "
+    "ctparse.parse(open({page!r}, encoding='utf-8').read()); "
+    "print(i - t, time.perf_counter() - t)"
+)
+
+
+def start_up_times(src: Path, runs: int) -> tuple[float, float, float, float]:
+    """Median seconds, over ``runs`` fresh processes running the checkout at ``src``, of:
+    ``import ctparse``; import and first parse, in the process (from before the import);
+    the whole process (interpreter start to exit, as the caller sees it); and a bare
+    interpreter's whole process (``python -c pass``), for reference.
+
+    With caches warm, as a user's second run sees it: the ``.pyc`` files are written first
+    (``compileall``: ``PYTHONDONTWRITEBYTECODE`` may be set), and one untimed run fills
+    Lark's parser cache and ctparse's pattern cache in the temporary folder."""
     page = ROOT / "fixtures" / "valid" / "NCT05001971.txt"
-    code = (
-        "import time; t = time.perf_counter(); import ctparse; i = time.perf_counter(); "
-        f"ctparse.parse(open({str(page)!r}, encoding='utf-8').read()); "
-        "print(i - t, time.perf_counter() - t)"
+    environment = {**os.environ, "PYTHONPATH": str(src)}
+    subprocess.run(  # best effort: an installed copy may be read-only, and compiled already
+        [sys.executable, "-m", "compileall", "-q", str(src / "ctparse")],
+        check=False,
+        capture_output=True,
     )
-    results = []
-    for _ in range(runs + 1):  # the first run may write the grammar cache
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
-        results.append(tuple(float(x) for x in out.split()))
-    imports = statistics.median(r[0] for r in results[1:])
-    total = statistics.median(r[1] for r in results[1:])
-    print(f"import ctparse: {imports * 1000:.0f} ms; import + first parse: {total * 1000:.0f} ms")
+    command = [sys.executable, "-c", START_UP_CODE.format(page=str(page))]
+    subprocess.run(command, env=environment, check=True, capture_output=True)
+    imports, firsts, wholes, bares = [], [], [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(command, env=environment, check=True, capture_output=True)
+        wholes.append(time.perf_counter() - start)
+        imported, first = (float(x) for x in out.stdout.split())
+        imports.append(imported)
+        firsts.append(first)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=environment, check=True)
+        bares.append(time.perf_counter() - start)
+    median = statistics.median
+    return median(imports), median(firsts), median(wholes), median(bares)
+
+
+def start_up(runs: int) -> None:
+    imports, first, whole, bare = start_up_times(ROOT / "src", max(runs, 11))
+    print(
+        f"import ctparse: {imports * 1000:.0f} ms; import + first parse: {first * 1000:.0f} ms "
+        f"in the process, {whole * 1000:.0f} ms the whole process "
+        f"(a bare interpreter: {bare * 1000:.0f} ms); medians, caches warm"
+    )
 
 
 def cli_throughput(pages: Sequence[str], runs: int) -> None:
@@ -237,7 +271,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-cli", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--start-up", action="store_true", help="only the start-up figures")
     options = parser.parse_args(argv)
+    if options.start_up:
+        start_up(options.runs)
+        return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, ctparse {ctparse.__version__}"

@@ -44,4 +44,17 @@ def test_import_loads_nothing_and_a_parse_loads_only_its_path() -> None:
     assert "ctparse.pages.trial.reader" in after_parse
     for module in ("ctparse.tables", "ctparse.formats", "ctparse.batch", "ctparse.cli"):
         assert module not in after_parse
-    assert "importlib.resources" not in after_parse
+    # Nor the results page's model, the JSON converters, the grammar lookup by package.
+    for module in ("ctparse.model.results", "cattrs", "importlib.resources", "pathlib"):
+        assert module not in after_parse
+
+
+def test_the_model_lists_the_results_classes_it_imports_on_first_use() -> None:
+    import ctparse.model
+    from ctparse.model import results
+
+    assert tuple(results.__all__) == ctparse.model._RESULTS_NAMES
+    assert set(results.__all__) <= set(ctparse.model.__all__)
+    assert ctparse.model.Results is results.Results
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        _ = ctparse.model.Nothing

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
+from lark import Lark
 
+import ctparse
+from ctparse.eligibility import constraints
 from ctparse.pages import grammar
+from ctparse.pages.trial import reader
 from ctparse.pages.trial.reader import GRAMMAR_FILE
 from ctparse.pages.trial.vocabulary import GRAMMAR_WORDS, HEADINGS, SECTION_SPECS
+from support.paths import SEED_PAGE
 
 
 def test_every_word_list_is_used_and_every_placeholder_has_one() -> None:
@@ -44,3 +51,44 @@ def test_alternation_escapes_and_puts_longer_words_first() -> None:
 def test_a_placeholder_without_a_word_list_is_an_error() -> None:
     with pytest.raises(KeyError, match="MISSING"):
         grammar._fill("X: /<<MISSING>>/", {})
+
+
+def test_lark_keeps_the_parsers_in_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert grammar.cache_folder() == str(tmp_path)
+
+    def build() -> Lark:
+        transformer = constraints._Build()
+        return grammar.build_token_parser("constraints.lark", constraints._NoText, transformer)
+
+    first = build()
+    assert first.source_path != "<deserialized>"
+    assert len(list(tmp_path.glob(".lark_cache_*"))) == 1
+    # The second build reads the file, and takes the same tokens.
+    again = build()
+    assert again.source_path == "<deserialized>"
+    assert again.parse_interactive().choices() == first.parse_interactive().choices()
+
+
+def test_parsers_are_built_where_no_temporary_folder_can_be_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed = SEED_PAGE.read_text(encoding="utf-8")
+    expected = ctparse.parse(seed)
+
+    def nowhere() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "gettempdir", nowhere)
+    assert grammar.cache_folder() is None
+    reader._parser.cache_clear()
+    constraints._parser.cache_clear()
+    try:
+        assert ctparse.parse(seed) == expected
+        assert reader._parser().lark.source_path != "<deserialized>"
+    finally:
+        reader._parser.cache_clear()
+        constraints._parser.cache_clear()

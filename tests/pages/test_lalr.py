@@ -5,11 +5,13 @@ A Lark release that changes its parse table or interactive parser fails here, by
 
 from __future__ import annotations
 
+import re
+
 import lark
 import pytest
 from lark import Lark, Token
 
-from ctparse.pages import lalr
+from ctparse.pages import lalr, pattern_cache
 
 GRAMMAR = r"""
 start: pair*
@@ -176,3 +178,27 @@ def test_a_heading_a_state_does_not_take_is_lexed_as_lark_would() -> None:
         ("TEXT", "Part A\n"),
     ]
     assert [t.type for t in b_part.children] == ["H_B", "NAME"]
+
+
+def test_the_lean_parser_compiles_its_states_through_the_pattern_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    compile_pattern = pattern_cache.compile
+
+    def noting(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        asked.append(pattern)
+        return compile_pattern(pattern, flags)
+
+    monkeypatch.setattr(pattern_cache, "compile", noting)
+    lean, built = lean_and_lark()
+    text = "\na\n1\nnote\nb\n22\nPart B\nx\n"
+    assert lean.parse(text) == built.parse(text)
+    # Each state's alternation, and Lark's check of which strings a regex terminal takes.
+    assert any("(?P<" in pattern for pattern in asked)
+    assert any("(?P<" not in pattern for pattern in asked)
+    # A state lexing text with ``re`` compiles through the cache, to the same patterns.
+    basic = next(iter(built.parser.lexer.lexers.values()))
+    assert lalr._re_of(basic) is lalr._CachedRe
+    assert lalr._CachedRe.compile("a|b") == re.compile("a|b")
+    assert lalr._CachedRe.match("a+", "aab", 0).group() == "aa"  # type: ignore[union-attr]

@@ -7,6 +7,8 @@ characters a branch can start with are read from the branch's parse (``re._parse
 standard library's own; on a Python where it reads differently every branch is kept, which
 is slower and still exact).  Each per-character pattern is compiled when first needed: a
 text touches few of them, and compiling the whole alternation costs tens of milliseconds.
+Both the compiled patterns and the first characters read are kept on disk between processes
+(``pages/pattern_cache.py``), so a process's first parse pays for neither.
 
 Characters outside ASCII, where case folding and the ``\\d \\s \\w`` classes are wide, use
 the pattern of every branch unless they are caseless symbols written in some branch
@@ -16,10 +18,13 @@ the pattern of every branch unless they are caseless symbols written in some bra
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import string
 from collections.abc import Sequence
 from typing import Any, NamedTuple
+
+from ctparse.pages import pattern_cache
 
 __all__ = ["BODY", "Alternation", "Branch", "literal_start"]
 
@@ -164,7 +169,7 @@ def _first_in(template: str, lead: str, flags: int) -> set[str] | None:
 
 
 def _after_opening(
-    branch: Branch, leads: tuple[set[str] | None, ...], index: int, key: str
+    branch: Branch, leads: tuple[frozenset[str] | None, ...], index: int, key: str
 ) -> bool:
     """Whether alternative ``index`` may match at ``key`` = opening character + the next
     (always, for a one-character key): the template takes the opening and the alternative
@@ -175,6 +180,45 @@ def _after_opening(
     return lead is _ANY or key[0] in lead or key[1] in lead
 
 
+@functools.cache
+def _module_digest() -> str:
+    """A digest of this module's file (its source, or its byte code where it ships alone)."""
+    try:
+        with open(__file__, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+    except OSError:  # no file to read (a zipped install): kept for this release
+        from ctparse import __version__
+
+        return f"release {__version__}"
+
+
+def _analysis(branches: Sequence[Branch], flags: int) -> list[Any]:
+    """The first characters of each branch's alternatives, and of their leads where the
+    branch has an opening, as JSON (a list of the characters, or None for any)."""
+    firsts = [
+        [_to_json(_first_in(branch.template, lead, flags)) for lead in _leads(branch)]
+        for branch in branches
+    ]
+    lead_firsts = [
+        [_to_json(_first_of_lead(lead, flags)) for lead in _leads(branch)] if branch.opening else []
+        for branch in branches
+    ]
+    return [firsts, lead_firsts]
+
+
+def _leads(branch: Branch) -> tuple[str, ...]:
+    return branch.leads or branch.alternatives
+
+
+def _to_json(chars: set[str] | None) -> list[str] | None:
+    # A list, not a string: a case variant may be two characters ("ss" for "ß").
+    return None if chars is None else sorted(chars)
+
+
+def _from_json(chars: list[str] | None) -> frozenset[str] | None:
+    return _ANY if chars is None else frozenset(chars)
+
+
 class Alternation:
     """``re.compile("|".join(b.pattern() for b in branches), flags)``, matched one first
     character at a time; within a branch, only the alternatives that may start with it."""
@@ -182,18 +226,15 @@ class Alternation:
     def __init__(self, branches: Sequence[Branch], flags: int = 0) -> None:
         self._branches = tuple(branches)
         self._flags = flags
-        self._firsts = tuple(
-            tuple(
-                _first_in(branch.template, lead, flags)
-                for lead in branch.leads or branch.alternatives
-            )
-            for branch in self._branches
+        # Reading the first characters parses hundreds of patterns: kept on disk, under the
+        # branches and this module's own text (a change to the reading reads them again).
+        firsts, lead_firsts = pattern_cache.remembered(
+            repr(("Alternation", _module_digest(), self._branches, flags)),
+            functools.partial(_analysis, self._branches, flags),
         )
+        self._firsts = tuple(tuple(_from_json(first) for first in row) for row in firsts)
         self._lead_firsts = tuple(
-            tuple(_first_of_lead(lead, flags) for lead in branch.leads or branch.alternatives)
-            if branch.opening
-            else ()
-            for branch in self._branches
+            tuple(_from_json(first) for first in row) for row in lead_firsts
         )
         self._openings = frozenset("".join(branch.opening for branch in self._branches))
         symbols: set[str] = set()
@@ -224,8 +265,9 @@ class Alternation:
             ]
             if alternatives:
                 chosen.append(branch.pattern(alternatives))
-        # No branch can start here: a pattern that never matches.
-        return re.compile("|".join(chosen) or "(?!)", self._flags)
+        # No branch can start here: a pattern that never matches. Kept on disk: compiling
+        # one of these takes milliseconds.
+        return pattern_cache.compile("|".join(chosen) or "(?!)", self._flags)
 
     def pattern_for(self, char: str, following: str = "") -> re.Pattern[str]:
         """The branches that may start with ``char`` (followed by ``following``), in their

@@ -34,7 +34,8 @@ from ctparse.model.constraints import (
     PerformanceStatus,
     Scale,
 )
-from ctparse.pages.grammar import grammar_source
+from ctparse.pages import pattern_cache
+from ctparse.pages.grammar import build_token_parser
 
 __all__ = ["constraints"]
 
@@ -42,12 +43,17 @@ __all__ = ["constraints"]
 _LOOKBACK = 160
 _FLAGS = re.IGNORECASE
 _SPACES = re.compile(r"[\s\u00a0]*")
-_CONDITION = re.compile(rf"(?<![^\W_])(?:{'|'.join(words.CONDITIONS)})(?![^\W_])", _FLAGS)
-_CHANGE = re.compile(rf"(?:{'|'.join(words.CHANGE_WORDS)})\W*(?:the\W+)?(?:serum\W+)?$", _FLAGS)
-_QUALIFIER = re.compile("|".join(words.QUALIFIERS), _FLAGS)
-_CHANGE_AFTER = re.compile("|".join(words.CHANGE_AFTER), _FLAGS)
-_CLAUSE_END = re.compile(r"[;；。]|\.(?!\d)|[(（\[]")
-_SENTENCE_END = re.compile(r"[;；。\n]|\.(?=\s|$)")
+# Read from the pattern cache (pages/pattern_cache.py): compiling them costs milliseconds.
+_CONDITION = pattern_cache.compile(
+    rf"(?<![^\W_])(?:{'|'.join(words.CONDITIONS)})(?![^\W_])", _FLAGS
+)
+_CHANGE = pattern_cache.compile(
+    rf"(?:{'|'.join(words.CHANGE_WORDS)})\W*(?:the\W+)?(?:serum\W+)?$", _FLAGS
+)
+_QUALIFIER = pattern_cache.compile("|".join(words.QUALIFIERS), _FLAGS)
+_CHANGE_AFTER = pattern_cache.compile("|".join(words.CHANGE_AFTER), _FLAGS)
+_CLAUSE_END = pattern_cache.compile(r"[;；。]|\.(?!\d)|[(（\[]")
+_SENTENCE_END = pattern_cache.compile(r"[;；。\n]|\.(?=\s|$)")
 _LIFE_UNITS = {unit.value for unit in LifeExpectancyUnit}
 
 
@@ -216,13 +222,8 @@ class _NoText(Lexer):
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        grammar_source("constraints.lark"),
-        parser="lalr",
-        lexer=_NoText,
-        transformer=_Build(),
-        maybe_placeholders=False,
-    )
+    # Read from Lark's disk cache when it is there: building the tables takes ~20 ms.
+    return build_token_parser("constraints.lark", _NoText, _Build())
 
 
 def _parse_at(text: str, start: int) -> tuple[list[Constraint] | None, list[Token]]:

@@ -19,6 +19,7 @@ from lark import Token
 from ctparse.eligibility import vocabulary as words
 from ctparse.eligibility.alternation import BODY, Alternation, Branch, literal_start
 from ctparse.model.constraints import Op
+from ctparse.pages import pattern_cache
 
 __all__ = ["cue_pattern", "cues", "tokens"]
 
@@ -71,7 +72,8 @@ def _plain(pattern: str) -> Branch:
     return Branch(BODY, (pattern,))
 
 
-def _cue_groups() -> list[Branch]:
+@functools.cache
+def _cue_groups() -> tuple[Branch, ...]:
     groups = [_named("BLOCK", words.BLOCKED)]
     for measure, patterns in words.MEASURES.items():
         exact = words.MEASURES_EXACT.get(measure, ())
@@ -90,11 +92,11 @@ def _cue_groups() -> list[Branch]:
     groups.append(_named("PS", words.PERFORMANCE, paren=True))
     groups.append(_named("PSX", words.PERFORMANCE_EXACT, exact=True, paren=True))
     groups.append(_named("LIFE", words.LIFE))
-    return groups
+    return tuple(groups)
 
 
 def _token_groups() -> list[Branch]:
-    groups = _cue_groups()
+    groups = list(_cue_groups())
     groups += [_named(f"O_{op.name}", p) for op, p in words.OPERATORS.items()]
     groups += [_named(f"P_{op.name}", p) for op, p in words.POSTFIX_OPERATORS.items()]
     number_words = sorted(words.NUMBER_WORDS, key=len, reverse=True)
@@ -153,16 +155,17 @@ def _cue_at(text: str, start: int) -> re.Match[str] | None:
 
 
 _SIGNS = frozenset("0123456789≥⩾≧≤⩽≦<>=,，、/-–—~～;；.。&:：")
-_UNIT = re.compile(
+# The larger patterns are read from the pattern cache (pages/pattern_cache.py).
+_UNIT = pattern_cache.compile(
     "|".join(f"(?P<U{i}>{pattern})" for i, (pattern, _) in enumerate(words.UNITS)), _FLAGS
 )
-_BAD_UNIT = re.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
+_BAD_UNIT = pattern_cache.compile("|".join(f"(?:{p})" for p in words.BAD_UNITS), _FLAGS)
 _SPACES = re.compile(r"[\s\u00a0]*")
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
 # How far after a cue its number may be looked for: about as far as a span's tokens reach.
 _NUMBER_REACH = 400
-_NUMBERISH = re.compile(
+_NUMBERISH = pattern_cache.compile(
     rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
     re.IGNORECASE,
 )

@@ -9,32 +9,39 @@ same filling applies to grammars pulled in with ``%import``.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import tempfile
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-import regex
 from lark import Lark, Transformer
+from lark.lexer import Lexer
 
 __all__ = [
     "alternation",
     "build_parser",
+    "build_token_parser",
+    "cache_folder",
     "grammar_source",
     "grammar_text",
     "imported",
     "with_imports",
 ]
 
-_PLACEHOLDER = regex.compile(r"<<(\w+)>>")
-_IMPORT = regex.compile(r"^%import (\w+)", regex.MULTILINE)
+# ``re``, not ``regex``: these patterns are plain ASCII and mean the same to both; ``regex``
+# is for where its own meaning is needed.
+_PLACEHOLDER = re.compile(r"<<(\w+)>>")
+_IMPORT = re.compile(r"^%import (\w+)", re.MULTILINE)
 # What a regex gives a meaning to outside a character class; the words hold nothing else.
-_SPECIAL = regex.compile(r"[.^$*+?{}\[\]\\|()/]")
+_SPECIAL = re.compile(r"[.^$*+?{}\[\]\\|()/]")
 # Where the grammars are: inside the installed package (the wheel puts them at
 # ctparse/grammars), else at the top of a source checkout (src/ctparse/pages/grammar.py ->
-# ./grammars). Found by path, without importlib.resources: a process that parses one page
-# should not pay for loading it.
-_PACKAGED = Path(__file__).resolve().parents[1] / "grammars"
-_CHECKOUT = Path(__file__).resolve().parents[3] / "grammars"
+# ./grammars). Found by path, without importlib.resources or pathlib: a process that parses
+# one page should not pay for loading them.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGED = os.path.join(os.path.dirname(_HERE), "grammars")
+_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(_HERE))), "grammars")
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -46,8 +53,9 @@ def alternation(words: Iterable[str]) -> str:
 
 def grammar_source(name: str) -> str:
     """The text of ``grammars/NAME`` as written, placeholders and all."""
-    folder = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
-    return (folder / name).read_text(encoding="utf-8")
+    folder = _PACKAGED if os.path.isdir(_PACKAGED) else _CHECKOUT
+    with open(os.path.join(folder, name), encoding="utf-8") as file:
+        return file.read()
 
 
 def imported(name: str) -> list[str]:
@@ -67,7 +75,7 @@ def grammar_text(name: str, words: Mapping[str, Iterable[str]]) -> str:
 
 
 def _fill(text: str, words: Mapping[str, Iterable[str]]) -> str:
-    def one(match: regex.Match[str]) -> str:
+    def one(match: re.Match[str]) -> str:
         if match[1] not in words:
             raise KeyError(f"grammar placeholder <<{match[1]}>> has no word list")
         return alternation(words[match[1]])
@@ -98,6 +106,22 @@ class _Importer:
         return f"ctparse-grammars-{self.digest}"
 
 
+def cache_folder() -> str | None:
+    """Where Lark keeps the parsers it has analysed: the folder of temporary files (``TMPDIR``,
+    else ``/tmp`` and the like, the first one writable), None when there is none. Without
+    one, every process builds its parsers again; it is slower, and as right."""
+    try:
+        return tempfile.gettempdir()
+    except OSError:  # no writable temporary folder: Lark's own lookup would raise
+        return None
+
+
+def _cache() -> bool:
+    # Lark names the file itself (grammar, options and versions hashed into the name); a
+    # file it cannot read or write is passed over, and the parser built.
+    return cache_folder() is not None
+
+
 def build_parser(
     name: str, words: Mapping[str, Iterable[str]], transformer: Transformer[Any, Any]
 ) -> Lark:
@@ -113,5 +137,18 @@ def build_parser(
         import_paths=[_Importer(words, imported(name))],
         # The LALR analysis is cached on disk (keyed by the grammar's hash), so a process
         # starts in milliseconds instead of redoing it.
-        cache=True,
+        cache=_cache(),
+    )
+
+
+def build_token_parser(name: str, lexer: type[Lexer], transformer: Transformer[Any, Any]) -> Lark:
+    """An LALR parser for ``grammars/NAME`` (no placeholders, no imports) whose tokens come
+    from ``lexer``, a caller that feeds them one by one; cached on disk like the others."""
+    return Lark(
+        grammar_source(name),
+        parser="lalr",
+        lexer=lexer,
+        transformer=transformer,
+        maybe_placeholders=False,
+        cache=_cache(),
     )

@@ -10,6 +10,7 @@ changes them fails there, by name, rather than somewhere in recovery or in a pag
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +19,8 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import BasicLexer, ContextualLexer, Scanner, _create_unless
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
+
+from ctparse.pages import pattern_cache
 
 __all__ = [
     "InteractiveParser",
@@ -119,8 +122,29 @@ class _Scanner:
 
 def _compile(basic: BasicLexer, terminals: list[Any]) -> tuple[Any, ...]:
     """Lark's alternation of ``terminals`` (in as many regexes as Python's group limit needs)."""
-    scanner = Scanner(terminals, basic.g_regex_flags, basic.re, basic.use_bytes)  # type: ignore[no-untyped-call]
+    scanner = Scanner(terminals, basic.g_regex_flags, _re_of(basic), basic.use_bytes)  # type: ignore[no-untyped-call]
     return tuple(scanner._mres)
+
+
+class _CachedRe:
+    """The part of ``re`` Lark's scanners use, compiling through ``pattern_cache``: a page's
+    first parse would otherwise compile some thirty lexer states' alternations anew."""
+
+    error = re.error
+
+    @staticmethod
+    def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        return pattern_cache.compile(pattern, flags)
+
+    @staticmethod
+    def match(pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return pattern_cache.compile(pattern, flags).match(string)
+
+
+def _re_of(basic: BasicLexer) -> Any:
+    """The regex module for ``basic``'s scanners: ``re`` through the disk cache, where the
+    lexer uses ``re`` on text (Lark's ``regex=True`` or ``use_bytes`` are left as they are)."""
+    return _CachedRe if basic.re is re and not basic.use_bytes else basic.re
 
 
 # One contextual lexer state as the lean loop uses it: its scanner, the terminal callbacks,
@@ -199,7 +223,7 @@ class LeanParser:
             own = tuple(basic.scanner._mres)
             return _Scanner((), None, own), basic.callback
         terminals, callbacks = _create_unless(  # type: ignore[no-untyped-call]
-            basic.terminals, basic.g_regex_flags, basic.re, basic.use_bytes
+            basic.terminals, basic.g_regex_flags, _re_of(basic), basic.use_bytes
         )
         heads = [t.name for t in terminals if t.name in self._shared_names]
         if not heads or {t.name for t in terminals[: len(heads)]} != set(heads):
