@@ -180,6 +180,106 @@ def test_a_heading_a_state_does_not_take_is_lexed_as_lark_would() -> None:
     assert [t.type for t in b_part.children] == ["H_B", "NAME"]
 
 
+# Every shape of rule the lean loop reduces by itself: a ``_rule`` inlined into its parent,
+# ``*`` runs (Lark's ``__x_star`` rules), filtered-out tokens, a ``?rule`` that a single
+# child stands for, a rule without a method (a Tree), and an empty rule.
+SHAPES_GRAMMAR = r"""
+start: head _block*
+head: TITLE?
+_block: group | pick | plain | _pair
+group: H_GROUP _line* _END
+_line: NAME | _pair
+_pair: NAME VALUE
+?pick: "pick\n" NAME+
+plain: H_PLAIN NAME
+H_GROUP.3: /Group\n/
+H_PLAIN.3: /Plain\n/
+TITLE.2: /# [^\n]+\n/
+_END.2: /end\n/
+NAME: /[a-z]+\n/
+VALUE.2: /\d+\n/
+%ignore /\n+/
+"""
+
+
+class Shapes(lark.Transformer[Token, object]):
+    def head(self, children: list[Token]) -> tuple[str, ...]:
+        return ("head", *children)
+
+    def group(self, children: list[Token]) -> tuple[object, ...]:
+        return ("group", *children)
+
+    def pick(self, children: list[Token]) -> tuple[object, ...]:
+        return ("pick", *children)
+
+
+SHAPES_TEXTS = [
+    "",
+    "# title\n",
+    "# title\nGroup\na\n1\nb\nend\nx\n2\n",
+    "Group\nend\npick\na\npick\nb\nc\nPlain\nd\n",
+    "a\n1\n" * 50 + "Group\n" + "b\n" * 40 + "end\n",
+]
+
+
+@pytest.mark.parametrize("text", SHAPES_TEXTS)
+def test_the_lean_loop_reduces_every_shape_of_rule_as_lark_does(text: str) -> None:
+    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
+    lean = lalr.LeanParser(built)
+    assert lean.direct
+    assert lean.parse(text) == built.parse(text)
+
+
+def test_a_single_child_stands_for_a_question_mark_rule() -> None:
+    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
+    tree = lalr.LeanParser(built).parse("pick\na\npick\nb\nc\n")
+    assert tree.children == [("head",), Token("NAME", "a\n"), ("pick", "b\n", "c\n")]
+    assert tree.children[1].type == "NAME"
+
+
+def test_direct_reductions_read_lark_s_wrappers() -> None:
+    # The wrappers Lark puts around a transformer's methods: a child filter (keeping
+    # ``to_include``), the single-child check of a ``?rule``, and a partial of its default
+    # callback for a rule without a method; each around ``node_builder``.
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+
+    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
+    callbacks = built.parser.parser.parser.callbacks
+    # For each rule name, its longest expansion (``group: H_GROUP __group_star_1 _END``).
+    ordered = sorted(
+        (rule for rule in callbacks if not isinstance(rule, str)), key=lambda r: len(r.expansion)
+    )
+    by_name = {rule.origin.name: callbacks[rule] for rule in ordered}
+    group = by_name["group"]
+    assert isinstance(group, ChildFilterLALR_NoPlaceholders)
+    assert [(index, bool(splice)) for index, splice in group.to_include] == [(0, False), (1, True)]
+    pick = by_name["pick"]
+    assert isinstance(pick, ChildFilterLALR_NoPlaceholders)
+    assert isinstance(pick.node_builder, ExpandSingleChild)
+    tree = by_name["plain"]
+    assert tree.func.__name__ == "default_callback" and tree.args == ("plain",)
+    reductions = lalr.direct_reductions(callbacks)
+    assert reductions is not None
+    inlined = {rule.origin.name for rule, (_, call) in reductions.items() if call is None}
+    assert inlined == {
+        "_block", "_line", "_pair", "__start_star_0", "__group_star_1", "__pick_plus_2"
+    }  # fmt: skip
+
+
+def test_wrappers_the_loop_does_not_know_leave_lark_s_callbacks_in_place() -> None:
+    built = Lark(
+        SHAPES_GRAMMAR,
+        parser="lalr",
+        lexer="contextual",
+        transformer=Shapes(),
+        propagate_positions=True,
+    )
+    lean = lalr.LeanParser(built)
+    assert not lean.direct
+    for text in SHAPES_TEXTS:
+        assert lean.parse(text) == built.parse(text)
+
+
 def test_the_lean_parser_compiles_its_states_through_the_pattern_cache(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

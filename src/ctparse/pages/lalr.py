@@ -2,7 +2,8 @@
 
 Error recovery reads the LALR parse table and the interactive parser's state stack to plan
 which invented tokens close an unfinished structure; ``LeanParser`` runs Lark's own parse
-table and contextual lexer states in a loop of its own. These are Lark internals: the tests in
+table and contextual lexer states in a loop of its own, and calls the rules' callbacks
+without the wrappers Lark puts around them. These are Lark internals: the tests in
 ``tests/pages/test_lalr.py`` exercise each one on a tiny grammar, so that a Lark release that
 changes them fails there, by name, rather than somewhere in recovery or in a page's values.
 """
@@ -10,6 +11,7 @@ changes them fails there, by name, rather than somewhere in recovery or in a pag
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import BasicLexer, ContextualLexer, Scanner, _create_unless
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
@@ -29,6 +32,7 @@ __all__ = [
     "UnexpectedToken",
     "accepts",
     "choices",
+    "direct_reductions",
     "feed",
     "state",
     "state_stack",
@@ -85,7 +89,7 @@ class _Scanner:
     finds, else the state's own alternation (Lark's ``Scanner``, without the shared
     terminals where that changes nothing)."""
 
-    __slots__ = ("_full", "_make_full", "heads", "own", "shared")
+    __slots__ = ("_full", "_make_full", "heads", "own", "shared", "single")
 
     def __init__(
         self,
@@ -95,6 +99,8 @@ class _Scanner:
         make_full: Callable[[], tuple[Any, ...]] | None = None,
     ) -> None:
         self.heads, self.shared, self.own = heads, shared, own
+        # The state's own regex when it has only one: the lean loop calls it directly.
+        self.single: Any = own[0] if len(own) == 1 else None
         self._make_full = make_full
         self._full: tuple[Any, ...] | None = None
 
@@ -196,6 +202,11 @@ class LeanParser:
         self._shared_names = frozenset(t.name for t in self._shared_terminals)
         self._shared: Any = None
 
+    @property
+    def direct(self) -> bool:
+        """Does the loop call the rules' callbacks without Lark's wrappers?"""
+        return self._rows.direct
+
     def parse(self, text: str, on_error: Callable[[UnexpectedInput], bool] | None = None) -> Any:
         """What ``Lark.parse(text, on_error=on_error)`` returns."""
         try:
@@ -237,41 +248,55 @@ class LeanParser:
     def _parse(self, text: str) -> Any:
         if not isinstance(text, str):
             raise _HandBack
-        rows, token_callbacks = self._rows, self._token_callbacks
+        rows, token_callbacks, end_state = self._rows, self._token_callbacks, self._end_state
         state_stack = [self._start_state]
         value_stack: list[Any] = []
-        # Lark's ParserState.feed_token: reduce as the table says, then shift.
-        for token in self._tokens(text, state_stack):
-            kind = token.type
+        # Lark's ParserState.feed_token: reduce as the table says, then shift; at the end
+        # (``None``), reduce until the table accepts.
+        for token in itertools.chain(self._tokens(text, state_stack), (None,)):
+            kind = "$END" if token is None else token.type
             while True:
                 step = rows[state_stack[-1]].get(kind)
-                if step is None:
+                if step is None or (token is None and step.__class__ is int):
                     raise _HandBack
                 if step.__class__ is int:
                     state_stack.append(step)
-                    call = token_callbacks.get(kind)
-                    value_stack.append(token if call is None else call(token))
+                    if token_callbacks and kind in token_callbacks:
+                        token = token_callbacks[kind](token)
+                    value_stack.append(token)
                     break
-                _reduce(rows, step, state_stack, value_stack)
-        # The end: reduce until the table accepts.
-        while True:
-            step = rows[state_stack[-1]].get("$END")
-            if step is None or step.__class__ is int:
-                raise _HandBack
-            _reduce(rows, step, state_stack, value_stack)
-            if state_stack[-1] == self._end_state:
-                return value_stack[-1]
+                # A reduction, inline: the loop's most frequent step.
+                size, include, call, origin = step
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                if include is not None:
+                    children = _filtered(children, include)
+                value_stack.append(children if call is None else call(children))
+                state_stack.append(rows[state_stack[-1]][origin])
+                if token is None and state_stack[-1] == end_state:
+                    return value_stack[-1]
+        raise AssertionError("the table accepts only at the end")  # pragma: no cover
 
     def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
         """The tokens of ``text``, each lexed in the state the parser is in by then (the
         top of ``state_stack``), as Lark's contextual lexer gives them."""
-        lexers, new_token = self._lexers, Token._future_new
+        lexers, new_token = self._lexers, str.__new__
         pos, line, line_start, end = 0, 1, 0, len(text)
         while pos < end:
             scanner, callbacks, newline_kinds, ignored_kinds = lexers.get(
                 state_stack[-1]
             ) or self._state_lexer(state_stack[-1])
-            match = scanner.match(text, pos)
+            # The scanner's tries inline when it has one regex of its own (as most have).
+            single = scanner.single
+            match = scanner.shared.match(text, pos) if scanner.heads else None
+            if match is None:
+                match = single.match(text, pos) if single is not None else scanner.match(text, pos)
+            elif match.lastgroup not in scanner.heads:
+                match = scanner.match(text, pos)  # a heading this state does not take
             if match is None:
                 raise _HandBack
             value, kind = match.group(0), match.lastgroup
@@ -282,42 +307,97 @@ class LeanParser:
             pos += len(value)
             if kind in ignored_kinds and kind not in callbacks:
                 continue
-            token = new_token(  # type: ignore[no-untyped-call]
-                kind, value, start_pos, start_line, start_column,
-                line, pos - line_start + 1, pos,
-            )  # fmt: skip
+            # Token._future_new, without its two calls: the token's slots set directly.
+            token: Token = new_token(Token, value)
+            token.type, token.value = kind, value
+            token.start_pos, token.line, token.column = start_pos, start_line, start_column
+            token.end_line, token.end_column, token.end_pos = line, pos - line_start + 1, pos
             if kind in callbacks:
                 token = callbacks[kind](token)
             if kind not in ignored_kinds:
                 yield token
 
 
-def _reduce(
-    rows: _Rows, step: tuple[int, Callable[[list[Any]], Any], str],
-    state_stack: list[int], value_stack: list[Any],
-) -> None:  # fmt: skip
-    size, callback, origin = step
-    if size:
-        children = value_stack[-size:]
-        del state_stack[-size:]
-        del value_stack[-size:]
-    else:
-        children = []
-    value_stack.append(callback(children))
-    state_stack.append(rows[state_stack[-1]][origin])
+def _filtered(children: list[Any], include: tuple[tuple[int, bool], ...]) -> list[Any]:
+    """Lark's child filter: the children kept, an inlined rule's own (a list) spliced in.
+    The first spliced list is extended in place, as Lark does, so that a long ``*`` run
+    grows in constant time a item."""
+    found: list[Any] = []
+    for index, splice in include:
+        if not splice:
+            found.append(children[index])
+        elif found:
+            found += children[index]
+        else:
+            found = children[index]
+    return found
+
+
+# How the lean loop reduces by one rule: the values it keeps (``None``: all, as they are;
+# else (index, splice) pairs), and what it calls on them (``None``: the rule is inlined
+# into its parent, and its value is the list itself).
+_Reduction = tuple[tuple[tuple[int, bool], ...] | None, Callable[[list[Any]], Any] | None]
+
+
+def direct_reductions(callbacks: dict[Any, Any]) -> dict[Any, _Reduction] | None:
+    """Each rule's callback with Lark's wrappers taken off and done by the loop itself.
+
+    Lark wraps a transformer's method in a child filter (drop filtered-out tokens, splice
+    in the children of ``_rules``) and, for ``?rules``, a single-child check; a ``_rule``
+    with no method builds a Tree only for its parent to take apart. Here a ``_rule``'s value
+    is its list of children, and the methods get the very lists Lark would give them.
+    ``None`` when a callback is wrapped in anything else (positions, placeholders): then
+    Lark's callbacks are used as they are.
+    """
+    found: dict[Any, _Reduction] = {}
+    for rule, callback in callbacks.items():
+        if isinstance(rule, str):
+            continue  # a terminal's callback
+        call = callback
+        include = None
+        if isinstance(call, ChildFilterLALR_NoPlaceholders):
+            include = tuple((index, bool(splice)) for index, splice in call.to_include)
+            call = call.node_builder
+        single = isinstance(call, ExpandSingleChild)
+        if single:
+            call = call.node_builder
+        builds_tree = (
+            isinstance(call, functools.partial)
+            and call.func.__name__ == "default_callback"
+            and call.args == (rule.origin.name,)
+        )
+        inlined = rule.origin.name.startswith("_")
+        if inlined and (single or not builds_tree):
+            return None  # a ``_rule`` with a method of its own, or a ``?_rule``
+        if hasattr(call, "node_builder"):
+            return None  # a wrapper the loop does not do
+        if single:
+            call = functools.partial(_single_child, call)
+        found[rule] = (include, None if inlined else call)
+    return found
+
+
+def _single_child(call: Callable[[list[Any]], Any], children: list[Any]) -> Any:
+    """Lark's ``?rule``: a single child stands for the rule."""
+    return children[0] if len(children) == 1 else call(children)
 
 
 class _Rows(dict[int, dict[str, Any]]):
     """The parse table, one state's row made the first time it is used: a shift is the
-    next state; a reduce is (how many values it takes, the rule's callback, the rule's
-    name), so the loop neither hashes Lark's Rule objects nor reads their attributes."""
+    next state; a reduce is (how many values it takes, which it keeps, the rule's callback,
+    the rule's name), so the loop neither hashes Lark's Rule objects nor reads their
+    attributes."""
 
     def __init__(
         self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: dict[Any, Any]
     ) -> None:
         super().__init__()
         self.states = states
-        self.callbacks = callbacks
+        direct = direct_reductions(callbacks)
+        self.direct = direct is not None
+        if direct is None:
+            direct = {rule: (None, call) for rule, call in callbacks.items()}
+        self.reductions: dict[Any, _Reduction] = direct
 
     def __missing__(self, state: int) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -326,6 +406,7 @@ class _Rows(dict[int, dict[str, Any]]):
                 row[kind] = argument
             else:
                 size, origin = len(argument.expansion), argument.origin.name
-                row[kind] = (size, self.callbacks[argument], origin)
+                include, call = self.reductions[argument]
+                row[kind] = (size, include, call, origin)
         self[state] = row
         return row

@@ -46,13 +46,16 @@ _HELPER_OF = {heading: helper for heading, helper in SECTIONS if helper}
 _NEAR_HELPER = 0.85
 
 
-# The quick scans of every page look for white space at a line's end and for a heading at
-# the end of a longer line in the reversed text: the regex engine skips ahead fast only to
-# a pattern's leading literal (here the newline), which makes them several times faster
-# than the same patterns on the text itself.
-_SPACE_AFTER_NEWLINE = re.compile(r"\n[^\S\n]")
+# The quick scan of every page looks for white space at a line's end and for a heading at
+# the end of a longer line, in one pass over the reversed text: the regex engine skips
+# ahead fast only to a pattern's leading literal (here the newline), which makes it several
+# times faster than the same patterns on the text itself.
 _REVERSED_GLUED_HEADING = re.compile(
     r"\n(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n]"
+)
+# Both at once, for the common page's one pass.
+_SPACE_OR_GLUED_BACKWARDS = re.compile(
+    r"\n(?:[^\S\n]|(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n])"
 )
 _INDENTED_LINE = re.compile(r"\n[^\S\n]+([^\n]*)")
 # A heading alone on its line, and the next line that is not blank.
@@ -123,9 +126,8 @@ def prepare(raw: str) -> Source:
         text += "\n"
     backwards = text[::-1]  # starts with the newline that ends the text
     if not (
-        _SPACE_AFTER_NEWLINE.search(backwards)
+        _SPACE_OR_GLUED_BACKWARDS.search(backwards)
         or _indented_heading(text)
-        or _glued_backwards(backwards)
         or _helper_trouble(text)
     ):
         # The common page: nothing to mend but, perhaps, a cut-off tail.
@@ -264,21 +266,29 @@ def _follows(fixed: str, follower: str) -> bool:
 def _cut_off_tail(text: str) -> CutOff | None:
     """A page cut right after a heading, or inside the fixed line that must follow it.
 
-    Looks only at the last two lines that are not blank, so it costs nothing on a whole page.
+    Looks only at the last two lines that are not blank, so it costs nothing on a whole page
+    (found by index, without copying the text).
     """
-    body = text.rstrip("\n")
-    start = body.rfind("\n") + 1
-    tail = body[start:]
+    end = _before_newlines(text, len(text))
+    start = text.rfind("\n", 0, end) + 1
+    tail = text[start:end]
     if not tail:
         return None
     if tail in _SECTION_OF:
-        return CutOff(line=body.count("\n", 0, start) + 1, section=_SECTION_OF[tail])
-    previous = body[:start].rstrip("\n")
-    if not previous:
+        return CutOff(line=text.count("\n", 0, start) + 1, section=_SECTION_OF[tail])
+    previous_end = _before_newlines(text, start)
+    if not previous_end:
         return None
-    before_start = previous.rfind("\n") + 1
-    before = previous[before_start:]
+    before_start = text.rfind("\n", 0, previous_end) + 1
+    before = text[before_start:previous_end]
     if any(f.startswith(tail) and f != tail for f in _FOLLOWERS.get(before, ())):
-        line = previous.count("\n", 0, before_start) + 1
+        line = text.count("\n", 0, before_start) + 1
         return CutOff(line=line, section=_SECTION_OF.get(before, "Study Results"))
     return None
+
+
+def _before_newlines(text: str, end: int) -> int:
+    """Where the newlines that end ``text[:end]`` begin."""
+    while end and text[end - 1] == "\n":
+        end -= 1
+    return end

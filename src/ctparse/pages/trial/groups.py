@@ -75,9 +75,20 @@ def _labelled_interventions(tokens: list[Token], report: Report) -> tuple[Interv
     return tuple(found)
 
 
-def _segment(
-    lines: list[str], group_lines: list[str], *, strict: bool = True
-) -> list[tuple[int, int]]:
+class _GroupIndex:
+    """Where each Study Groups line stands, and which lines stand right before it."""
+
+    def __init__(self, group_lines: list[str]) -> None:
+        self.lines = group_lines
+        self.listed = set(group_lines)
+        self.positions: dict[str, list[int]] = {}
+        self.before: dict[str, set[str | None]] = {}
+        for index, line in enumerate(group_lines):
+            self.positions.setdefault(line, []).append(index)
+            self.before.setdefault(line, set()).add(group_lines[index - 1] if index else None)
+
+
+def _segment(lines: list[str], index: _GroupIndex, *, strict: bool = True) -> list[tuple[int, int]]:
     """Split bare Interventions lines into runs of a name and its description lines.
 
     Choose the split that Study Groups bears out best: an arm prints each intervention as
@@ -87,12 +98,8 @@ def _segment(
     holds it, so the work stays linear in practice.
     """
     n = len(lines)
-    listed = set(group_lines)
-    positions: dict[str, list[int]] = {}
-    before: dict[str, set[str | None]] = {}
-    for index, line in enumerate(group_lines):
-        positions.setdefault(line, []).append(index)
-        before.setdefault(line, set()).add(group_lines[index - 1] if index else None)
+    group_lines, listed = index.lines, index.listed
+    positions, before = index.positions, index.before
 
     def name_score(line: str) -> float:
         return 0.5 if _label_like(line) else 0.0
@@ -148,14 +155,19 @@ def read_groups(
     """
     groups = [t for t in group_items if t]
     items = [t for t in intervention_items if t]
+    # A labelled page says so in either section: a description line in Study Groups that
+    # names a typed intervention is then no intervention of the arm.
+    read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
     if any(t.type == _INTERVENTION_TYPE for t in items):
         tables = [_labelled_interventions(items, report)]
     elif items:
         lines = [_line(t) for t in items]
-        group_lines = [_line(t) for t in groups if t.type == _TEXT]
+        # (``kinds`` ends with an extra None, for the line after the last.)
+        texts = zip(read_lines.text, read_lines.kinds, strict=False)
+        index = _GroupIndex([text for text, kind in texts if kind == _TEXT])
         splits = {
-            tuple(_segment(lines, group_lines)),
-            tuple(_segment(lines, group_lines, strict=False)),
+            tuple(_segment(lines, index)),
+            tuple(_segment(lines, index, strict=False)),
             tuple((i, min(i + 2, len(lines))) for i in range(0, len(lines), 2)),
             tuple((i, i + 1) for i in range(len(lines))),
         }
@@ -166,17 +178,14 @@ def read_groups(
             )
             for split in sorted(splits)
         ]
-        # Most plausible reading first; arms never score above zero, so a reading whose
-        # own score is already below the best total cannot win and is not read.
-        tables.sort(key=lambda table: -_table_score(table, ()))
     else:
         tables = [()]
+    # Most plausible reading first; arms never score above zero, so a reading whose own
+    # score is already below the best total cannot win and is not read.
+    scored = sorted(((_table_score(table, ()), table) for table in tables), key=lambda t: -t[0])
     best: tuple[float, tuple[Arm, ...], tuple[Intervention, ...], _ArmReader] | None = None
-    # A labelled page says so in either section: a description line in Study Groups that
-    # names a typed intervention is then no intervention of the arm.
-    read_lines = _Lines(groups, labelled=any(t.type != _TEXT for t in (*groups, *items)))
-    for table in tables:
-        if best is not None and _table_score(table, ()) < best[0]:
+    for own_score, table in scored:
+        if best is not None and own_score < best[0]:
             continue
         reader = _ArmReader(read_lines, table)
         arms, score = reader.read()
@@ -306,7 +315,10 @@ class _Lines:
         self.plain = [unescape(line) for line in self.text]
         self.folded = [line.casefold() for line in self.text]
         self.fits_label = [_label_like(line, 100) for line in self.text]
-        self.short = [_label_like(line) for line in self.text]
+        # ``_label_like(line)``: the same test with the lower length limit.
+        self.short = [
+            fits and len(line) <= 60 for fits, line in zip(self.fits_label, self.text, strict=True)
+        ]
         self.shorts_before = [0]
         for short in self.short:
             self.shorts_before.append(self.shorts_before[-1] + short)
@@ -330,6 +342,7 @@ class _ArmReader:
         n = len(lines.text)
         self.is_name = [line in self.by_name for line in lines.text] + [False]
         self.block = [self._block_end(i) for i in range(n)] + [None]
+        self.chains: list[list[tuple[int, int, int, str | None]] | None] = [None] * (n + 1)
         # Filled by ``read``: lines left over, and the (start, end) of each intervention
         # block the arms read.
         self.stray: list[Token] = []
@@ -363,29 +376,45 @@ class _ArmReader:
         # read as what it can be (the next arm, say), not taken on trust as description.
         return j if typed or not expected else None
 
-    def _header_score(self, start: int, description_end: int, typed: bool) -> float:
-        """The label, description and type of an arm."""
+    def _header_scores(self, start: int) -> tuple[float, float]:
+        """The score of an arm's label alone, and with a one-line description: the parts of
+        an arm's header score that stay the same while its description grows."""
         lines = self.lines
         # The registry caps arm labels at 100 characters.
         score = _ARM + (0.0 if lines.fits_label[start] else _LONG_LABEL)
         if self.is_name[start]:
             score += _LABEL_IS_A_NAME
-        count = description_end - start - 1
-        if count == 0:
-            score += _ARM_WITHOUT_DESCRIPTION
-        elif self.is_name[start + 1]:
-            score += _DESCRIBED_BY_A_NAME
+        if start + 1 >= len(lines.text):
+            return score + _ARM_WITHOUT_DESCRIPTION, score
+        described = score
+        if self.is_name[start + 1]:
+            described += _DESCRIBED_BY_A_NAME
         elif lines.short[start + 1]:
-            score += _SHORT_DESCRIPTION
-        if count > 1 and not (lines.labelled and typed):
-            # A group type line marks the end for certain; otherwise a line that could be
-            # the next arm's label is suspect inside a description.
-            score += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (count - 2)
-            shorts = lines.shorts_before[description_end] - lines.shorts_before[start + 2]
-            score += _LABEL_IN_DESCRIPTION * shorts
-        if lines.labelled and typed:
-            score += _LABELLED_WITH_TYPE
-        return score
+            described += _SHORT_DESCRIPTION
+        return score + _ARM_WITHOUT_DESCRIPTION, described
+
+    def _chain(self, start: int) -> list[tuple[int, int, int, str | None]]:
+        """The ends an arm's intervention blocks can give it from ``start`` on: for each,
+        (end, number of blocks, repeated names, the last block's folded name). The same
+        for every arm whose blocks begin at ``start``, so worked out once."""
+        found = self.chains[start]
+        if found is not None:
+            return found
+        found = [(start, 0, 0, None)]
+        end, count, duplicates = start, 0, 0
+        seen: set[str] = set()
+        while True:
+            block = self.block[end]
+            if block is None or count == _MAX_INTERVENTIONS:
+                break
+            name = self.lines.folded[end]
+            duplicates += name in seen
+            seen.add(name)
+            count += 1
+            end = block
+            found.append((end, count, duplicates, name))
+        self.chains[start] = found
+        return found
 
     def read(self) -> tuple[tuple[Arm, ...], float]:
         lines = self.lines
@@ -403,38 +432,65 @@ class _ArmReader:
             if kinds[i] != _TEXT:
                 best[i] = best[i + 1] + _STRAY  # a typed line left over: skipped, reported
                 continue
-            best[i] = float("-inf")
-            label = lines.folded[i]
-            description_end = i + 1
-            while True:
-                after = description_end
-                typed = kinds[after] == _GROUP_TYPE
-                if typed:
-                    after += 1
-                header = self._header_score(i, description_end, typed)
-                end, count, seen, named = after, 0, set[str](), False
-                duplicates = 0
-                while True:
-                    score = header + best[end]
-                    if self.has_table:
-                        score += _DUPLICATE * duplicates
-                        score += _NAMED_AFTER_INTERVENTION if named else 0.0
-                        score += 0.0 if count else _ARM_WITHOUT_INTERVENTIONS
-                    if score > best[i]:
-                        best[i], plan[i] = score, (description_end, after, end, count)
-                    block = self.block[end]
-                    if block is None or count == _MAX_INTERVENTIONS:
-                        break
-                    name = lines.folded[end]
-                    duplicates += name in seen
-                    seen.add(name)
-                    named = named or name in label or label in name
-                    count += 1
-                    end = block
-                if kinds[description_end] != _TEXT or description_end - i > limit:
-                    break
-                description_end += 1
+            self._read_arm(i, limit, best, plan)
         return self._arms(plan), best[0]
+
+    def _read_arm(
+        self, i: int, limit: int, best: list[float], plan: list[tuple[int, int, int, int] | None]
+    ) -> None:
+        """The best arm starting at line ``i``, every later start already settled."""
+        lines = self.lines
+        kinds, labelled, shorts_before = lines.kinds, lines.labelled, lines.shorts_before
+        chains = self.chains
+        has_table = self.has_table
+        # No arm scores above zero, and so no reading of the lines after an arm does
+        # (``best`` of what follows is at most 0): an arm's score is at most its header's
+        # plus the bonus for being named after an intervention.
+        bonus = _NAMED_AFTER_INTERVENTION if has_table else 0.0
+        without_description, described = self._header_scores(i)
+        # A description that grows only loses points, unless a type line may yet end it
+        # (labelled pages) and so take the multi-line penalty away.
+        typed_bound = described + _LABELLED_WITH_TYPE if labelled else float("-inf")
+        best_i = float("-inf")
+        best_plan: tuple[int, int, int, int] | None = None
+        label = lines.folded[i]
+        description_end = i + 1
+        while True:
+            after = description_end
+            typed = kinds[after] == _GROUP_TYPE
+            if typed:
+                after += 1
+            # The label, description and type of the arm.
+            count = description_end - i - 1
+            header = without_description if count == 0 else described
+            if count > 1 and not (labelled and typed):
+                # A group type line marks the end for certain; otherwise a line that could
+                # be the next arm's label is suspect inside a description.
+                header += _MULTILINE_DESCRIPTION + _EXTRA_LINE * (count - 2)
+                header += _LABEL_IN_DESCRIPTION * (
+                    shorts_before[description_end] - shorts_before[i + 2]
+                )
+            if labelled and typed:
+                header += _LABELLED_WITH_TYPE
+            # Neither this description nor a longer one can beat the best found: stop (a
+            # margin keeps rounding from ever cutting off a tie's winner).
+            if count and (header if header > typed_bound else typed_bound) + bonus < best_i - 1e-9:
+                break
+            named = False
+            for end, blocks, duplicates, name in chains[after] or self._chain(after):
+                if name is not None and not named:
+                    named = name in label or label in name
+                score = header + best[end]
+                if has_table:
+                    score += _DUPLICATE * duplicates
+                    score += _NAMED_AFTER_INTERVENTION if named else 0.0
+                    score += 0.0 if blocks else _ARM_WITHOUT_INTERVENTIONS
+                if score > best_i:
+                    best_i, best_plan = score, (description_end, after, end, blocks)
+            if kinds[description_end] != _TEXT or description_end - i > limit:
+                break
+            description_end += 1
+        best[i], plan[i] = best_i, best_plan
 
     def _arms(self, plan: list[tuple[int, int, int, int] | None]) -> tuple[Arm, ...]:
         lines = self.lines

@@ -87,34 +87,29 @@ _SPLIT = _RUNS | {"NAME_LINE"}
 
 def _line_tokens(items: Sequence[Any]) -> tuple[Any, ...]:
     """A section's items with each run of lines split into one TEXT token a line."""
-    if not any(isinstance(item, Token) and item.type in _SPLIT for item in items):
-        return tuple(items)
-    found: list[Any] = []
-    for item in items:
+    found: list[Any] | None = None  # made at the first item to split
+    for index, item in enumerate(items):
         if not isinstance(item, Token) or item.type not in _SPLIT:
-            found.append(item)
+            if found is not None:
+                found.append(item)
             continue
+        if found is None:
+            found = list(items[:index])
         if item.type == "NAME_LINE":
             found.append(Token.new_borrow_pos("TEXT", item, item))
             continue
-        first = item.line or 1
-        for offset, line in enumerate(item.split("\n")):
+        # A TEXT token for each line of the run, built directly: ``Token(...)`` sorts out
+        # its keyword arguments on every call, which costs more than the rest of reading a
+        # line, and a page holds a hundred such lines.
+        for number, line in enumerate(item.split("\n"), item.line or 1):
             if line:
-                found.append(_text_token(line + "\n", first + offset))
-    return tuple(found)
-
-
-def _text_token(value: str, line: int) -> Token:
-    """A TEXT token for one line of a run. Built directly: ``Token(...)`` sorts out its
-    keyword arguments on every call, which costs more than the rest of reading a line, and
-    a page holds a hundred such lines."""
-    token = str.__new__(Token, value)
-    token.type = "TEXT"
-    token.value = value
-    token.line = token.end_line = line
-    token.column = 1
-    token.start_pos = token.end_column = token.end_pos = None
-    return token
+                value = line + "\n"
+                token = str.__new__(Token, value)
+                token.type, token.value, token.column = "TEXT", value, 1
+                token.line = token.end_line = number
+                token.start_pos = token.end_column = token.end_pos = None
+                found.append(token)
+    return tuple(items) if found is None else tuple(found)
 
 
 def _section_rule(name: str) -> Callable[[Any, list[Any]], Section]:
