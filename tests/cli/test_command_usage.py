@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import ctparse
+from ctparse.compiled import build_description
 from support.command import (
     FULL,
     run,
@@ -43,7 +44,8 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
 
 def test_version_and_help(tmp_path: Path) -> None:
     version = run("--version", cwd=tmp_path)
-    assert (version.status, version.stdout) == (0, f"ctparse {ctparse.__version__}\n".encode())
+    expected = f"ctparse {ctparse.__version__} ({build_description()})\n"
+    assert (version.status, version.stdout) == (0, expected.encode())
     top = run("--help", cwd=tmp_path)
     assert top.status == 0 and b"examples:" in top.stdout and b"ctparse schema" in top.stdout
     sub = run("parse", "--help", cwd=tmp_path)

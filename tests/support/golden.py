@@ -11,7 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+# Run as a script it reads the source tree; imported by the tests it must not, so that the
+# tests of an installed (compiled) build test that build.
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 import ctparse
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ctparse import __version__
 
@@ -154,6 +154,20 @@ def _parse_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
 
 
+class _Version(argparse.Action):
+    """``ctparse 0.1.0 (pure Python)`` or ``(compiled: ...)``: which build is installed. Read
+    only when asked, so that other commands do not pay for looking at the package's files."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **options: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, **options)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        from ctparse.compiled import build_description
+
+        sys.stdout.write(f"ctparse {__version__} ({build_description()})\n")
+        parser.exit()
+
+
 def _argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctparse",
@@ -162,7 +176,9 @@ def _argument_parser() -> argparse.ArgumentParser:
         epilog=_MAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-V", "--version", action="version", version=f"ctparse {__version__}")
+    parser.add_argument(
+        "-V", "--version", action=_Version, help="show the version and the build, and exit"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _parse_parser(commands)
     flat = commands.add_parser(
