@@ -38,15 +38,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The 400 registry records shipped with the tests (fixtures/ctgov/SOURCE.md).
 CORPUS = ROOT / "fixtures" / "ctgov" / "records.jsonl.gz"
-sys.path.insert(0, str(ROOT / "src"))
+# ``--installed``: the ctparse of this interpreter's environment, not this checkout's src/.
+INSTALLED = "--installed" in sys.argv[1:]
+if not INSTALLED:
+    sys.path.insert(0, str(ROOT / "src"))
 
 import ctparse  # noqa: E402
+from ctparse.compiled import build_description  # noqa: E402
 from ctparse.eligibility import criteria  # noqa: E402
 from ctparse.formats.ctgov import from_ctgov  # noqa: E402
 from ctparse.pages.trial.render import render  # noqa: E402
 from ctparse.pages.trial.vocabulary import SECTIONS  # noqa: E402
 
 HEADINGS = frozenset(heading for heading, _ in SECTIONS)
+
+
+def environment() -> dict[str, str]:
+    """The environment of the processes started: the same ctparse as this one."""
+    if INSTALLED:
+        return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 
 def build_corpus(count: int) -> list[str]:
@@ -194,9 +205,10 @@ START_UP_CODE = (
 )
 
 
-def start_up_times(src: Path, runs: int) -> tuple[float, float, float, float]:
+def start_up_times(src: Path | None, runs: int) -> tuple[float, float, float, float]:
     """Median seconds, over ``runs`` fresh processes running the checkout at ``src``, of:
     ``import ctparse``; import and first parse, in the process (from before the import);
+    (``src`` None: the installed ctparse)
     the whole process (interpreter start to exit, as the caller sees it); and a bare
     interpreter's whole process (``python -c pass``), for reference.
 
@@ -204,9 +216,10 @@ def start_up_times(src: Path, runs: int) -> tuple[float, float, float, float]:
     (``compileall``: ``PYTHONDONTWRITEBYTECODE`` may be set), and one untimed run fills
     Lark's parser cache and ctparse's pattern cache in the temporary folder."""
     page = ROOT / "fixtures" / "valid" / "NCT05001971.txt"
-    environment = {**os.environ, "PYTHONPATH": str(src)}
+    environment = {**os.environ, "PYTHONPATH": str(src)} if src else globals()["environment"]()
+    package = src / "ctparse" if src else Path(ctparse.__file__).parent
     subprocess.run(  # best effort: an installed copy may be read-only, and compiled already
-        [sys.executable, "-m", "compileall", "-q", str(src / "ctparse")],
+        [sys.executable, "-m", "compileall", "-q", str(package)],
         check=False,
         capture_output=True,
     )
@@ -228,7 +241,7 @@ def start_up_times(src: Path, runs: int) -> tuple[float, float, float, float]:
 
 
 def start_up(runs: int) -> None:
-    imports, first, whole, bare = start_up_times(ROOT / "src", max(runs, 11))
+    imports, first, whole, bare = start_up_times(None if INSTALLED else ROOT / "src", max(runs, 11))
     print(
         f"import ctparse: {imports * 1000:.0f} ms; import + first parse: {first * 1000:.0f} ms "
         f"in the process, {whole * 1000:.0f} ms the whole process "
@@ -251,11 +264,10 @@ _CLI = (
 
 def cli_run(dump: Path, out: Path, jobs: int) -> tuple[float, float]:
     """Wall seconds of one ``ctparse parse`` run, and the CPU seconds of its parent process."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     args = ["parse", str(dump), "-o", str(out), "-j", str(jobs), "--quiet"]
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _CLI, *args], capture_output=True, text=True, env=environment
+        [sys.executable, "-c", _CLI, *args], capture_output=True, text=True, env=environment()
     )
     wall = time.perf_counter() - start
     return wall, float(done.stdout.split()[-1])
@@ -307,13 +319,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--skip-cli", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--start-up", action="store_true", help="only the start-up figures")
+    parser.add_argument(
+        "--installed", action="store_true", help="measure the installed ctparse, not src/"
+    )
     options = parser.parse_args(argv)
     if options.start_up:
         start_up(options.runs)
         return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, ctparse {ctparse.__version__}"
+        f"{platform.python_version()}, ctparse {ctparse.__version__} ({build_description()})"
     )
     pages = build_corpus(options.pages)
     parse_throughput(pages, options.runs)

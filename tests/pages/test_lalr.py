@@ -302,3 +302,19 @@ def test_the_lean_parser_compiles_its_states_through_the_pattern_cache(
     assert lalr._re_of(basic) is lalr._CachedRe
     assert lalr._CachedRe.compile("a|b") == re.compile("a|b")
     assert lalr._CachedRe.match("a+", "aab", 0).group() == "aa"  # type: ignore[union-attr]
+
+
+def test_line_tokens_are_the_tokens_lark_would_make_a_line_at_a_time() -> None:
+    run = Token("LINES", "first\n\nsecond line\nthird\n", line=7, column=1, start_pos=40)
+    tokens = lalr.line_tokens(run, "TEXT")
+    expected = [
+        Token("TEXT", "first\n", line=7, column=1, end_line=7),
+        Token("TEXT", "second line\n", line=9, column=1, end_line=9),
+        Token("TEXT", "third\n", line=10, column=1, end_line=10),
+    ]
+    assert tokens == expected
+    for token, wanted in zip(tokens, expected, strict=True):
+        assert type(token) is Token
+        for slot in ("type", "value", "line", "column", "end_line", "start_pos", "end_pos"):
+            assert getattr(token, slot) == getattr(wanted, slot), slot
+        assert token.end_column is None

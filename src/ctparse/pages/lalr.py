@@ -34,6 +34,7 @@ __all__ = [
     "choices",
     "direct_reductions",
     "feed",
+    "line_tokens",
     "state",
     "state_stack",
 ]
@@ -316,6 +317,25 @@ class LeanParser:
                 token = callbacks[kind](token)
             if kind not in ignored_kinds:
                 yield token
+
+
+def line_tokens(run: Token, kind: str) -> list[Token]:
+    """A ``kind`` token for each non-empty line of ``run``, at column 1 of its line: a page
+    holds a hundred such lines, and ``Token(...)`` sorting out its keyword arguments would
+    cost more than the rest of reading a line, so the token's slots are set directly."""
+    tokens: list[Token] = []
+    new_token = str.__new__
+    number = run.line or 1
+    for line in run.split("\n"):
+        if line:
+            value = line + "\n"
+            token: Token = new_token(Token, value)
+            token.type, token.value, token.column = kind, value, 1
+            token.line = token.end_line = number
+            token.start_pos = token.end_column = token.end_pos = None
+            tokens.append(token)
+        number += 1
+    return tokens
 
 
 def _filtered(children: list[Any], include: tuple[tuple[int, bool], ...]) -> list[Any]:

@@ -30,6 +30,7 @@ from ctparse.model import (
     StudyType,
     TimePerspective,
 )
+from ctparse.pages.lalr import line_tokens
 from ctparse.pages.trial.values import (
     after_prefix,
     read_identifier_source,
@@ -98,17 +99,7 @@ def _line_tokens(items: Sequence[Any]) -> tuple[Any, ...]:
         if item.type == "NAME_LINE":
             found.append(Token.new_borrow_pos("TEXT", item, item))
             continue
-        # A TEXT token for each line of the run, built directly: ``Token(...)`` sorts out
-        # its keyword arguments on every call, which costs more than the rest of reading a
-        # line, and a page holds a hundred such lines.
-        for number, line in enumerate(item.split("\n"), item.line or 1):
-            if line:
-                value = line + "\n"
-                token = str.__new__(Token, value)
-                token.type, token.value, token.column = "TEXT", value, 1
-                token.line = token.end_line = number
-                token.start_pos = token.end_column = token.end_pos = None
-                found.append(token)
+        found.extend(line_tokens(item, "TEXT"))
     return tuple(items) if found is None else tuple(found)
 
 
