@@ -11,14 +11,14 @@ import io
 import os
 import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import BinaryIO, Literal, NamedTuple, overload
 
 from ctparse.batch import splitter
 from ctparse.batch.encoding import decode, not_text
 from ctparse.batch.limits import MAX_FILE_BYTES, read_bounded
 from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
-from ctparse.batch.walk import PAGE_SUFFIXES, files, page_files, printable
+from ctparse.batch.walk import PAGE_SUFFIXES, Found, files, page_files, printable
 from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.dispatch import parse_page
@@ -123,15 +123,21 @@ class Item(NamedTuple):
 def items(paths: Sequence[str], on_empty: Callable[[str], None] | None = None) -> Iterator[Item]:
     """Every page of PATHs, in input order, with how far into the input it ends."""
     done = 0
-    for path in files(paths, on_empty):
-        if isinstance(path, Page):
-            yield Item(path, done)
-            continue
-        last = 0
-        for page in read_pages(path):
-            last = page.consumed
-            yield Item(page, done + last)
-        done += _size(path) if path is not None else last
+    for found in files(paths, on_empty):
+        done = yield from found_items(found, done)
+
+
+def found_items(found: Found, done: int) -> Generator[Item, None, int]:
+    """The pages of one input of ``files`` (after ``done`` bytes of input), each with how far
+    into the input it ends; returns how far the input has come after them."""
+    if isinstance(found, Page):
+        yield Item(found, done)
+        return done
+    last = 0
+    for page in read_pages(found):
+        last = page.consumed
+        yield Item(page, done + last)
+    return done + (_size(found) if found is not None else last)
 
 
 def _size(path: str) -> int:

@@ -34,7 +34,13 @@ from typing import BinaryIO, NamedTuple
 from attrs import evolve, frozen
 
 from ctparse.batch.encoding import not_text
-from ctparse.batch.inputs import Item, page_of_bytes, read_failure, read_pages, unreadable
+from ctparse.batch.inputs import (
+    Item,
+    found_items,
+    page_of_bytes,
+    read_failure,
+    unreadable,
+)
 from ctparse.batch.splitter import READ_BYTES, Page, Splitter, pieces
 from ctparse.batch.walk import files, printable
 from ctparse.pages.results.vocabulary import TITLE_PREFIX
@@ -115,26 +121,11 @@ def units(
     and the pages of everything else (split here, as ``ctparse.batch.inputs.items`` does)."""
     done = 0
     for found in files(paths, on_empty):
-        if isinstance(found, Page):
-            yield Item(found, done)
-            continue
-        size = None if found is None else plain_size(found)
-        if found is not None and size is not None:
+        if isinstance(found, str) and (size := plain_size(found)) is not None:
             yield from plan(found, size, done)
             done += size
-            continue
-        last = 0
-        for page in read_pages(found):
-            last = page.consumed
-            yield Item(page, done + last)
-        done += _size(found) if found is not None else last
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+        else:
+            done = yield from found_items(found, done)
 
 
 def plain_size(path: str) -> int | None:
