@@ -165,8 +165,11 @@ _WORD = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
 # How far after a cue its number may be looked for: about as far as a span's tokens reach.
 _NUMBER_REACH = 400
-_NUMBERISH = pattern_cache.compile(
-    rf"\d|(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
+# A number word; a digit is looked for first, with ``_DIGIT``: the regex engine finds a digit
+# fast, but not one alternative of a case-blind list of words, so the words are searched for
+# only where no digit is near.
+_NUMBER_WORD = pattern_cache.compile(
+    rf"(?<![^\W_])(?:{'|'.join(sorted(words.NUMBER_WORDS, key=len, reverse=True))})",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = frozenset(word for phrase in words.NUMBER_WORDS for word in phrase.split())
@@ -234,7 +237,11 @@ def cues(text: str) -> Iterator[re.Match[str]]:
     for word in _WORD.finditer(text):
         if word.group().lower() in words.CUE_WORDS:
             start = word.start()
-            if _NUMBERISH.search(text, start, start + _NUMBER_REACH) is None:
+            reach = start + _NUMBER_REACH
+            if (
+                _DIGIT.search(text, start, reach) is None
+                and _NUMBER_WORD.search(text, start, reach) is None
+            ):
                 continue  # no number close enough for an expression from here
             cue = _cue_at(text, start)
             if cue is not None:
