@@ -263,9 +263,10 @@ def test_a_read_only_out_is_refused_and_a_linked_out_replaces_its_target(
     assert sorted(path.name for path in (tmp_path / "data").iterdir()) == ["trials.jsonl"]
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.3])
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
 def test_ctrl_c_while_the_command_loads_prints_no_traceback(tmp_path: Path, delay: float) -> None:
-    # Loading the parser takes a good part of a second; Python itself is up long before.
+    # Python and the command's first module are up in some 30 ms; loading the parser and
+    # reading the page take a good part of the next 200, and the run may be over by 0.3 s.
     shutil.copy(FULL, tmp_path / "page.txt")
     process = subprocess.Popen(
         [CTPARSE, "parse", "page.txt", "-q", "-o", "out.jsonl"],
@@ -277,4 +278,7 @@ def test_ctrl_c_while_the_command_loads_prints_no_traceback(tmp_path: Path, dela
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err
-    assert process.returncode in (0, 130)
+    # 130 when the command took the signal; killed by it (a shell shows 130 too) when it
+    # came in the last moments of the interpreter's exit, after Python gave SIGINT back its
+    # default action; 0 when the run was over.
+    assert process.returncode in (0, 130, -signal.SIGINT)
