@@ -152,7 +152,10 @@ class _Pool(Generic[T, R]):
         with _interrupts_held():
             try:
                 return self._executor.submit(self._work, chunk)
-            except BrokenProcessPool:
+            except (BrokenProcessPool, OSError):
+                # A worker's death is noticed by the pool's own thread; a submit that starts a
+                # worker in that moment meets the pipes it closed (OSError), not yet
+                # BrokenProcessPool.
                 self._restart()
                 return self._executor.submit(self._work, chunk)
 
@@ -173,7 +176,7 @@ class _Pool(Generic[T, R]):
 
     def _alone(self, item: T) -> R:
         try:
-            return self._executor.submit(self._work, [item]).result()[0]
+            return self.submit([item]).result()[0]
         except BrokenProcessPool:
             self._restart()
             return self._lost(item)
