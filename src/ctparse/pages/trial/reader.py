@@ -160,7 +160,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
         problems.append(
             Problem.at(cut.line, 1, CUT_OFF, cut.section, "the page is cut off after this heading")
         )
-    return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
+    return build_trial(_parse_page(source, problems), problems, source.text)
 
 
 def _every_line(
