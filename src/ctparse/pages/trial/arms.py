@@ -9,6 +9,7 @@ were tuned together on the registry records, so they sit beside the reading they
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import regex
 from lark import Token
@@ -31,9 +32,9 @@ __all__ = [
     "table_score",
 ]
 
-TEXT = "TEXT"
-GROUP_TYPE = "GROUP_TYPE"
-INTERVENTION_TYPE = "INTERVENTION_TYPE"
+TEXT: Final = "TEXT"
+GROUP_TYPE: Final = "GROUP_TYPE"
+INTERVENTION_TYPE: Final = "INTERVENTION_TYPE"
 
 
 def line_text(token: Token) -> str:
@@ -49,28 +50,28 @@ def joined(lines: Sequence[str]) -> str | None:
     return "\n".join(unescape(line) for line in lines) or None
 
 
-_NO_INTERVENTION_DESCRIPTION = -2.75
-_UNUSED_INTERVENTION = -2.0
-_DUPLICATE = -5.0
-_ARM_WITHOUT_INTERVENTIONS = -3.0
-_ARM_WITHOUT_DESCRIPTION = -1.7
-_MULTILINE_DESCRIPTION = -2.0
-_EXTRA_LINE = -0.4
-_LABEL_IN_DESCRIPTION = -2.5
-_LONG_LABEL = -3.9
-_SHORT_DESCRIPTION = -0.5
-_NAME_LIKE_DESCRIPTION = -1.0
-_DESCRIBED_BY_A_NAME = -2.0
-_LABEL_IS_A_NAME = -1.0
-_NAMED_AFTER_INTERVENTION = 0.3
-_LABELLED_WITH_TYPE = 0.5
-_ARM = -1.0
-MAX_DESCRIPTION_LINES = 40
-_MAX_LABELLED_LINES = 2000
-_MAX_INTERVENTIONS = 60
-_LARGE_SECTION = 2000
+_NO_INTERVENTION_DESCRIPTION: Final = -2.75
+_UNUSED_INTERVENTION: Final = -2.0
+_DUPLICATE: Final = -5.0
+_ARM_WITHOUT_INTERVENTIONS: Final = -3.0
+_ARM_WITHOUT_DESCRIPTION: Final = -1.7
+_MULTILINE_DESCRIPTION: Final = -2.0
+_EXTRA_LINE: Final = -0.4
+_LABEL_IN_DESCRIPTION: Final = -2.5
+_LONG_LABEL: Final = -3.9
+_SHORT_DESCRIPTION: Final = -0.5
+_NAME_LIKE_DESCRIPTION: Final = -1.0
+_DESCRIBED_BY_A_NAME: Final = -2.0
+_LABEL_IS_A_NAME: Final = -1.0
+_NAMED_AFTER_INTERVENTION: Final = 0.3
+_LABELLED_WITH_TYPE: Final = 0.5
+_ARM: Final = -1.0
+MAX_DESCRIPTION_LINES: Final = 40
+_MAX_LABELLED_LINES: Final = 2000
+_MAX_INTERVENTIONS: Final = 60
+_LARGE_SECTION: Final = 2000
 # Any reading that places every line beats one that leaves a line over.
-_STRAY = -1000.0
+_STRAY: Final = -1000.0
 
 
 def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
@@ -87,7 +88,7 @@ def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
     return score
 
 
-_LIST_ITEM = regex.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")
+_LIST_ITEM: Final = regex.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")
 
 
 def label_like(line: str, limit: int = 60) -> bool:
