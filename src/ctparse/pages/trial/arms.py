@@ -70,6 +70,8 @@ MAX_DESCRIPTION_LINES: Final = 40
 _MAX_LABELLED_LINES: Final = 2000
 _MAX_INTERVENTIONS: Final = 60
 _LARGE_SECTION: Final = 2000
+# Below any score (``float`` of a string is not worked out again for every line).
+_NOTHING: Final = float("-inf")
 # Any reading that places every line beats one that leaves a line over.
 _STRAY: Final = -1000.0
 
@@ -89,12 +91,18 @@ def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
 
 
 _LIST_ITEM: Final = regex.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")
+# The ASCII characters a list item can start with: a line starting with any other ASCII
+# character is not one, and is not given to the regular expression.
+_ASCII_ITEM_STARTS: Final = "\\*-(0123456789"
 
 
 def label_like(line: str, limit: int = 60) -> bool:
     """Short, not a sentence, not a list item: how labels and names look."""
     if len(line) > limit or line.endswith((".", ":", ";", ",")):
         return False
+    first = line[:1]
+    if first < "\x80" and first not in _ASCII_ITEM_STARTS:
+        return True
     return _LIST_ITEM.match(line) is None
 
 
@@ -243,8 +251,8 @@ class ArmReader:
         without_description, described = self._header_scores(i)
         # A description that grows only loses points, unless a type line may yet end it
         # (labelled pages) and so take the multi-line penalty away.
-        typed_bound = described + _LABELLED_WITH_TYPE if labelled else float("-inf")
-        best_i = float("-inf")
+        typed_bound = described + _LABELLED_WITH_TYPE if labelled else _NOTHING
+        best_i = _NOTHING
         best_plan: tuple[int, int, int, int] | None = None
         label = lines.folded[i]
         description_end = i + 1
