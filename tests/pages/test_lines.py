@@ -112,6 +112,7 @@ _SPOILERS = {
     "heading-before": lambda line: "Locations\n" + line,
     "helper-spoilt": lambda line: line + "\n" + LOCATIONS.replace("study", "studdy"),
     "helper-spaced": lambda line: line + "\n" + LOCATIONS.replace(" ", "  ", 1),
+    "empty-before": lambda line: "\n" + line,
     "unchanged": lambda line: line,
 }
 
@@ -126,9 +127,9 @@ def test_the_quick_check_agrees_with_the_full_scan(spoil: Callable[[str], str]) 
         expected = _reference_needs_mending(text)
         assert page_lines._needs_mending(split) is expected, (index, text.split("\n")[index])
         needing += expected
-    # A heading's name before a line (a heading among them) spoils nothing; the others
-    # meet a line they spoil somewhere on the page.
-    harmless = (_SPOILERS["heading-before"], _SPOILERS["unchanged"])
+    # A heading's name or an empty line before a line (a heading among them) spoils
+    # nothing; the others meet a line they spoil somewhere on the page.
+    harmless = (_SPOILERS["heading-before"], _SPOILERS["empty-before"], _SPOILERS["unchanged"])
     assert (needing > 0) is (spoil not in harmless)
 
 
