@@ -47,7 +47,13 @@ def kind_at(tokens: Sequence[Token], index: int) -> str | None:
 
 def joined(lines: Sequence[str]) -> str | None:
     """Description lines as one text, escapes removed; ``None`` when there are none."""
-    return "\n".join(unescape(line) for line in lines) or None
+    return "\n".join([_plain(line) for line in lines]) or None
+
+
+def _plain(line: str) -> str:
+    # Most lines hold no escape: the check here spares the compiled build a call into
+    # ``unescape``, which runs as Python.
+    return unescape(line) if "\\" in line else line
 
 
 _NO_INTERVENTION_DESCRIPTION: Final = -2.75
@@ -113,7 +119,7 @@ class GroupLines:
         self.tokens = tokens
         self.kinds = [t.type for t in tokens] + [None]
         self.text = [line_text(t) for t in tokens]
-        self.plain = [unescape(line) for line in self.text]
+        self.plain = [_plain(line) for line in self.text]
         self.folded = [line.casefold() for line in self.text]
         self.fits_label = [label_like(line, 100) for line in self.text]
         # ``label_like(line)``: the same test with the lower length limit.
