@@ -14,12 +14,11 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from lark import Token
-
 from ctparse.eligibility import vocabulary as words
 from ctparse.eligibility.alternation import BODY, Alternation, Branch, literal_start
 from ctparse.model.constraints import Op
 from ctparse.pages import pattern_cache
+from ctparse.pages.tokens import Token
 
 __all__ = ["cue_pattern", "cues", "tokens"]
 

@@ -8,13 +8,12 @@ were tuned together on the registry records, so they sit beside the reading they
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-
-import regex
-from lark import Token
 
 from ctparse.model import Arm, ArmGroupType, Intervention
 from ctparse.pages.markdown import unescape
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.values import after_prefix
 
 __all__ = [
@@ -87,7 +86,9 @@ def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
     return score
 
 
-_LIST_ITEM = regex.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")
+# ``[^\S\x1c-\x1f]``: white space as Unicode has it, which ``\s`` of ``re`` takes four
+# separator controls into.
+_LIST_ITEM = re.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))[^\S\x1c-\x1f]")
 
 
 def label_like(line: str, limit: int = 60) -> bool:
