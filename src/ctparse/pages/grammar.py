@@ -138,7 +138,7 @@ def page_parser(
 ) -> lean.LeanParser:
     """The parser of a page kind's ``grammars/NAME``, calling ``transformer``'s methods."""
     text = "\n".join([_fill(with_imports(name), words), _release()])
-    table = _table(text, lambda: build_parser(name, words))
+    table = _table(name, text, lambda: build_parser(name, words))
     fallback = functools.partial(_lark_fallback, name, words, transformer)
     return lean.LeanParser(table, transformer, fallback)
 
@@ -146,11 +146,12 @@ def page_parser(
 def token_parser(name: str, transformer: object) -> lean.LeanParser:
     """The parser of ``grammars/NAME`` (no placeholders, no imports), fed tokens one by one
     (``LeanParser.interactive``)."""
-    table = _table("\n".join([grammar_source(name), _release()]), lambda: build_token_parser(name))
+    text = "\n".join([grammar_source(name), _release()])
+    table = _table(name, text, lambda: build_token_parser(name))
     return lean.LeanParser(table, transformer)
 
 
-def _table(text: str, build: Callable[[], Lark]) -> lean.Table:
+def _table(name: str, text: str, build: Callable[[], Lark]) -> lean.Table:
     """The table of the grammar ``text`` stands for, kept with the compiled patterns."""
 
     def make() -> lean.Table:
@@ -160,7 +161,7 @@ def _table(text: str, build: Callable[[], Lark]) -> lean.Table:
         made: lean.Table = json.loads(json.dumps(lalr.table(build())))
         return made
 
-    table: lean.Table = pattern_cache.remembered(text, make)
+    table: lean.Table = pattern_cache.remembered(text, make, slot=f"table {name}")
     if table.get("layout") != lean.LAYOUT:  # pragma: no cover - a digest collision
         table = make()
     return table

@@ -20,12 +20,12 @@ from typing import Any
 from lark import Lark
 from lark import Token as LarkToken
 from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.lexer import BasicLexer, Lexer, LexerState, Scanner, UnlessCallback, _create_unless
+from lark.lexer import BasicLexer, Lexer, LexerState, UnlessCallback, _create_unless
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from ctparse.pages import lean, pattern_cache
+from ctparse.pages import lean
 from ctparse.pages.tokens import Token
 
 __all__ = [
@@ -153,8 +153,9 @@ def _rule(rule: Any, callback: Any) -> list[Any]:
 def _lexer_states(lexer: Any, shared_prefix: str) -> dict[str, Any]:
     """Each parser state's lexer (see ``lean.Table``): Lark's contextual lexer states."""
     root: BasicLexer = lexer.root_lexer
-    shared = [t for t in root.terminals if t.name.startswith(shared_prefix)]
-    shared_names = frozenset(t.name for t in shared)
+    if root.re is not re or root.use_bytes:
+        raise ValueError("a table is made of lexers of text with ``re``")
+    shared = [t.name for t in root.terminals if t.name.startswith(shared_prefix)]
     states: list[int] = []
     numbers: dict[int, int] = {}
     lexers: list[list[Any]] = []
@@ -165,12 +166,15 @@ def _lexer_states(lexer: Any, shared_prefix: str) -> dict[str, Any]:
         # States that accept the same terminals share one BasicLexer.
         if id(basic) not in numbers:
             numbers[id(basic)] = len(lexers)
-            lexers.append(_lexer(basic, shared_names))
+            lexers.append(_lexer(basic, frozenset(shared)))
         states.append(numbers[id(basic)])
-    one = _patterns(root, shared) if any(heads for heads, *_ in lexers) else [None]
-    if len(one) != 1:
-        raise ValueError("the shared terminals do not fit in one regex")
-    return {"states": states, "shared": one[0], "lexers": lexers}
+    return {
+        "states": states,
+        "terminals": {t.name: t.pattern.to_regexp() for t in root.terminals},
+        "flags": root.g_regex_flags,
+        "shared": shared if any(heads for heads, *_ in lexers) else None,
+        "lexers": lexers,
+    }
 
 
 def _numbered(states: dict[int, Any]) -> None:
@@ -180,47 +184,27 @@ def _numbered(states: dict[int, Any]) -> None:
 
 
 def _lexer(basic: BasicLexer, shared_names: frozenset[str]) -> list[Any]:
-    """[heads, own, whole, retype, newline kinds, ignored kinds] of one lexer state. Its
-    shared-prefix terminals (headings) are left to the one regex all states share when that
-    gives the very same matches: Lark tries a state's terminals in one order, and there
-    they all come first."""
-    if basic.re is not re or basic.use_bytes or basic.user_callbacks:
-        raise ValueError("a table is made of lexers of text with ``re`` and no callbacks")
+    """[heads, own, whole, retype, newline kinds, ignored kinds] of one lexer state, its
+    terminals by name in the order Lark tries them. Its shared-prefix terminals (headings)
+    are left to the one regex all states share when that gives the very same matches: Lark
+    tries a state's terminals in one order, and there they all come first."""
+    if basic.user_callbacks:
+        raise ValueError("a table is made of lexers without callbacks")
     terminals, callbacks = _create_unless(  # type: ignore[no-untyped-call]
         basic.terminals, basic.g_regex_flags, re, basic.use_bytes
     )
     retype = {
-        kind: [[p.pattern, basic.g_regex_flags] for p in callback.scanner._mres]
+        kind: [t.name for t in callback.scanner.terminals]
         for kind, callback in callbacks.items()
         if isinstance(callback, UnlessCallback)
     }
-    heads = [t.name for t in terminals if t.name in shared_names]
-    if heads and {t.name for t in terminals[: len(heads)]} == set(heads):
-        own, whole = _patterns(basic, terminals[len(heads) :]), _patterns(basic, terminals)
+    names = [t.name for t in terminals]
+    heads = [name for name in names if name in shared_names]
+    if heads and set(names[: len(heads)]) == set(heads):
+        own, whole = names[len(heads) :], names
     else:
-        heads, own, whole = [], _patterns(basic, terminals), []
+        heads, own, whole = [], names, []
     return [heads, own, whole, retype, sorted(basic.newline_types), sorted(basic.ignore_types)]
-
-
-def _patterns(basic: BasicLexer, terminals: list[Any]) -> list[list[Any]]:
-    """Lark's alternation of ``terminals`` (in as many regexes as ``re`` needs), as
-    [pattern, flags] pairs; compiled through ``pattern_cache``, as the lean parser will."""
-    scanner = Scanner(terminals, basic.g_regex_flags, _CachedRe, basic.use_bytes)  # type: ignore[no-untyped-call]
-    return [[compiled.pattern, basic.g_regex_flags] for compiled in scanner._mres]
-
-
-class _CachedRe:
-    """The part of ``re`` Lark's scanners use, compiling through ``pattern_cache``."""
-
-    error = re.error
-
-    @staticmethod
-    def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-        return pattern_cache.compile(pattern, flags)
-
-    @staticmethod
-    def match(pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
-        return pattern_cache.compile(pattern, flags).match(string)
 
 
 class FedTokens(Lexer):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -46,13 +47,13 @@ LAYOUT = 1
 #   "rows": for each state, {terminal or rule name: the next state (a shift or a goto) or
 #       [rule index] (a reduction)};
 #   "lexer": null for a parser fed tokens one by one, else {"states": the lexer of each
-#       state, "shared": [pattern, flags] of the heading terminals or null, "lexers":
-#       [heads, own, whole, retype, newline kinds, ignored kinds] each}: the headings the
-#       shared regex may answer for, the state's own alternations ([pattern, flags] each),
-#       all its terminals' alternations (for a heading it does not take), and for a
-#       terminal whose text may be a keyword, the keywords' alternations.
+#       state, "terminals": {name: regex}, "flags": the regexes' flags, "shared": the
+#       heading terminals or null, "lexers": [heads, own, whole, retype, newline kinds,
+#       ignored kinds] each}: the headings the shared regex may answer for, the terminals
+#       the state tries itself, all its terminals (for a heading it does not take), and
+#       for a terminal whose text may be a keyword, the keywords. Terminals are named, in
+#       the order Lark tries them; a list of them is matched as one alternation.
 Table = dict[str, Any]
-_Patterns = list[list[Any]]
 
 
 class Unexpected(Exception):
@@ -168,15 +169,30 @@ class LeanParser:
         if made is None:
             heads, own, whole, retype, newline_kinds, ignored_kinds = self._lexer["lexers"][number]
             if heads and self._shared is None:
-                self._shared = _compiled([self._lexer["shared"]])[0]
-            scanner = _Scanner(frozenset(heads), self._shared, _compiled(own), whole)
+                self._shared = self._alternation(self._lexer["shared"])[0]
+            scanner = _Scanner(
+                frozenset(heads),
+                self._shared,
+                self._alternation(own),
+                functools.partial(self._alternation, whole),
+            )
             callbacks: dict[str, Callable[[Token], Token]] = {
-                kind: _Retype(_compiled(patterns)) for kind, patterns in retype.items()
+                kind: _Retype(self._alternation(names)) for kind, names in retype.items()
             }
             made = (scanner, callbacks, frozenset(newline_kinds), frozenset(ignored_kinds))
             self._made[number] = made
         self._lexers[state] = made
         return made
+
+    def _alternation(self, names: list[str]) -> list[re.Pattern[str]]:
+        """The terminals as one regex, each a group of its name (as Lark's scanner has
+        them); none for no terminals."""
+        if not names:
+            return []
+        assert self._lexer is not None
+        regexes = self._lexer["terminals"]
+        pattern = "|".join(f"(?P<{name}>{regexes[name]})" for name in names)
+        return [pattern_cache.compile(pattern, self._lexer["flags"])]
 
     def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
         """The tokens of ``text``, each lexed in the state the parser is in by then (the
@@ -252,7 +268,9 @@ class _Scanner:
 
     __slots__ = ("_full", "_whole", "heads", "own", "shared", "single")
 
-    def __init__(self, heads: frozenset[str], shared: Any, own: list[Any], whole: _Patterns):
+    def __init__(
+        self, heads: frozenset[str], shared: Any, own: list[Any], whole: Callable[[], list[Any]]
+    ) -> None:
         self.heads, self.shared, self.own = heads, shared, own
         # The state's own regex when it has only one: the lean loop calls it directly.
         self.single: Any = own[0] if len(own) == 1 else None
@@ -268,7 +286,7 @@ class _Scanner:
                     return found
                 # A heading this state does not take: the state's whole alternation decides.
                 if self._full is None:
-                    self._full = _compiled(self._whole)
+                    self._full = self._whole()
                 patterns = self._full
         for pattern in patterns:
             found = pattern.match(text, pos)
@@ -292,10 +310,6 @@ class _Retype:
                 token.type = found.lastgroup
                 break
         return token
-
-
-def _compiled(patterns: _Patterns) -> list[Any]:
-    return [pattern_cache.compile(pattern, flags) for pattern, flags in patterns]
 
 
 # One lexer state as the loop uses it: its scanner, the terminal callbacks, the terminals
