@@ -172,6 +172,8 @@ _NUMBER_WORD = pattern_cache.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORDS = frozenset(word for phrase in words.NUMBER_WORDS for word in phrase.split())
+
+
 def tokens(text: str, start: int) -> Iterator[Token]:
     """Tokens from ``start`` up to a word the grammar cannot use, ``_SPAN_TOKENS`` at most;
     read as the parser asks for them."""
@@ -245,5 +247,3 @@ def cues(text: str) -> Iterator[re.Match[str]]:
             cue = _cue_at(text, start)
             if cue is not None:
                 yield cue
-
-
