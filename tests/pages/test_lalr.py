@@ -9,6 +9,7 @@ from __future__ import annotations
 import lark
 import pytest
 from lark import Lark, Token
+from lark.parsers.lalr_analysis import Shift
 
 from ctparse.pages import lalr, lean
 from ctparse.pages.tokens import Token as OwnToken
@@ -112,7 +113,14 @@ def test_a_table_holds_lark_s_states_and_its_lexers_alternations() -> None:
     )
     assert len(made["rows"]) == len(analysis.states)
     for state, row in enumerate(made["rows"]):
-        assert set(row) == set(analysis.states[state])
+        kinds = {made["symbols"][number] for number in row[::2]}
+        assert kinds == set(analysis.states[state])
+        pairs = zip(row[::2], row[1::2], strict=True)
+        shifts = {made["symbols"][n]: step for n, step in pairs if step >= 0}
+        assert shifts == {
+            kind: state for kind, (action, state) in analysis.states[state].items()
+            if action is Shift
+        }  # fmt: skip
     lexer = made["lexer"]
     assert len(lexer["states"]) == len(analysis.states)
     regexes = {t.name: t.pattern.to_regexp() for t in built.terminals}
@@ -121,11 +129,10 @@ def test_a_table_holds_lark_s_states_and_its_lexers_alternations() -> None:
     assert lexer["shared"] == ["H_GROUP", "H_PLAIN"]
     basics = built.parser.lexer.lexers
     for state, number in enumerate(lexer["states"]):
-        heads, own, whole, retype, newlines, ignored = lexer["lexers"][number]
+        heads, own, retype, newlines, ignored = lexer["lexers"][number]
         # In Lark's order; "pick\n" (``__ANON_0``) is a NAME to the scanner, retyped after.
         tried = [t.name for t in basics[state].terminals if t.name != "__ANON_0"]
-        assert (whole or own) == tried
-        assert heads + own == tried if heads else own == tried
+        assert heads + own == tried
         assert set(heads) <= {"H_GROUP", "H_PLAIN"}
         keyword = "__ANON_0" in {t.name for t in basics[state].terminals}
         assert retype == ({"NAME": ["__ANON_0"]} if keyword else {})
@@ -152,7 +159,7 @@ def test_a_string_terminal_a_regex_takes_is_retyped_as_lark_does() -> None:
     %ignore " "
     """
     built = Lark(grammar, parser="lalr", lexer="contextual")
-    retyped = [lexer[3] for lexer in lalr.table(built)["lexer"]["lexers"]]
+    retyped = [lexer[2] for lexer in lalr.table(built)["lexer"]["lexers"]]
     assert {"WORD"} == {kind for retype in retyped for kind in retype}
     parser = lean.LeanParser(lalr.table(built), object())
     tree = parser.parse("if iffy if")

@@ -104,18 +104,20 @@ def table(parser: Lark, *, shared_prefix: str = "H_") -> lean.Table:
     start = options.start[0]
     rules: list[Any] = []
     numbers: dict[Any, int] = {}
-    rows: list[dict[str, Any]] = []
+    symbols: dict[str, int] = {}
+    rows: list[list[int]] = []
     _numbered(analysis.states)
     for state in range(len(analysis.states)):
-        row: dict[str, Any] = {}
+        row: list[int] = []
         for kind, (action, argument) in analysis.states[state].items():
+            row.append(symbols.setdefault(kind, len(symbols)))
             if action is Shift:
-                row[kind] = argument
+                row.append(argument)
                 continue
             if argument not in numbers:
                 numbers[argument] = len(rules)
                 rules.append(_rule(argument, callbacks[argument]))
-            row[kind] = [numbers[argument]]
+            row.append(-1 - numbers[argument])
         rows.append(row)
     return {
         "layout": lean.LAYOUT,
@@ -123,6 +125,7 @@ def table(parser: Lark, *, shared_prefix: str = "H_") -> lean.Table:
         "end": analysis.end_states[start],
         "terminals": [terminal.name for terminal in parser.terminals],
         "rules": rules,
+        "symbols": list(symbols),
         "rows": rows,
         "lexer": None if _fed(parser) else _lexer_states(frontend.lexer, shared_prefix),
     }
@@ -184,7 +187,7 @@ def _numbered(states: dict[int, Any]) -> None:
 
 
 def _lexer(basic: BasicLexer, shared_names: frozenset[str]) -> list[Any]:
-    """[heads, own, whole, retype, newline kinds, ignored kinds] of one lexer state, its
+    """[heads, own, retype, newline kinds, ignored kinds] of one lexer state, its
     terminals by name in the order Lark tries them. Its shared-prefix terminals (headings)
     are left to the one regex all states share when that gives the very same matches: Lark
     tries a state's terminals in one order, and there they all come first."""
@@ -200,11 +203,11 @@ def _lexer(basic: BasicLexer, shared_names: frozenset[str]) -> list[Any]:
     }
     names = [t.name for t in terminals]
     heads = [name for name in names if name in shared_names]
-    if heads and set(names[: len(heads)]) == set(heads):
-        own, whole = names[len(heads) :], names
+    if heads and names[: len(heads)] == heads:
+        own = names[len(heads) :]
     else:
-        heads, own, whole = [], names, []
-    return [heads, own, whole, retype, sorted(basic.newline_types), sorted(basic.ignore_types)]
+        heads, own = [], names
+    return [heads, own, retype, sorted(basic.newline_types), sorted(basic.ignore_types)]
 
 
 class FedTokens(Lexer):

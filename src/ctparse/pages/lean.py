@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 # The version of the table's layout below; a table of another layout is made again.
-LAYOUT = 1
+LAYOUT = 2
 
 # A table, as JSON reads it:
 #   "start", "end": the start state and the state that accepts;
@@ -44,15 +44,16 @@ LAYOUT = 1
 #       takes, which it keeps (null: all; else [index, splice] pairs, splicing an inlined
 #       ``_rule``'s list), whether one child stands for the rule (``?rule``), and the name of
 #       the transformer method Lark would call;
-#   "rows": for each state, {terminal or rule name: the next state (a shift or a goto) or
-#       [rule index] (a reduction)};
+#   "symbols": the terminal and rule names the rows name by number;
+#   "rows": for each state, pairs of numbers run together: a symbol, then the next state (a
+#       shift or a goto) or -1 - a rule's index (a reduction);
 #   "lexer": null for a parser fed tokens one by one, else {"states": the lexer of each
 #       state, "terminals": {name: regex}, "flags": the regexes' flags, "shared": the
-#       heading terminals or null, "lexers": [heads, own, whole, retype, newline kinds,
-#       ignored kinds] each}: the headings the shared regex may answer for, the terminals
-#       the state tries itself, all its terminals (for a heading it does not take), and
-#       for a terminal whose text may be a keyword, the keywords. Terminals are named, in
-#       the order Lark tries them; a list of them is matched as one alternation.
+#       heading terminals or null, "lexers": [heads, own, retype, newline kinds, ignored
+#       kinds] each}: the headings the shared regex may answer for (the state tries them
+#       first, in this order), the terminals the state tries itself, and for a terminal
+#       whose text may be a keyword, the keywords. Terminals are named, in the order Lark
+#       tries them; a list of them is matched as one alternation.
 Table = dict[str, Any]
 
 
@@ -87,7 +88,9 @@ class LeanParser:
     ) -> None:
         if table.get("layout") != LAYOUT:
             raise ValueError(f"a table of layout {table.get('layout')}, not {LAYOUT}")
-        self._rows = _Rows(table["rows"], _reductions(table["rules"], transformer))
+        self._rows = _Rows(
+            table["symbols"], table["rows"], _reductions(table["rules"], transformer)
+        )
         self._start: int = table["start"]
         self._end: int = table["end"]
         # Lark calls a method named after a terminal on each shifted token of that kind.
@@ -167,14 +170,14 @@ class LeanParser:
         # States that accept the same terminals share one lexer, and so one scanner.
         made = self._made.get(number)
         if made is None:
-            heads, own, whole, retype, newline_kinds, ignored_kinds = self._lexer["lexers"][number]
+            heads, own, retype, newline_kinds, ignored_kinds = self._lexer["lexers"][number]
             if heads and self._shared is None:
                 self._shared = self._alternation(self._lexer["shared"])[0]
             scanner = _Scanner(
                 frozenset(heads),
                 self._shared,
                 self._alternation(own),
-                functools.partial(self._alternation, whole),
+                functools.partial(self._alternation, heads + own),
             )
             callbacks: dict[str, Callable[[Token], Token]] = {
                 kind: _Retype(self._alternation(names)) for kind, names in retype.items()
@@ -373,16 +376,20 @@ class _Rows(dict[int, dict[str, Any]]):
     """The parse table, one state's row made the first time it is used: a shift or goto is
     the next state; a reduction is the rule's ``_Reduction``."""
 
-    def __init__(self, rows: list[dict[str, Any]], reductions: list[_Reduction]) -> None:
+    def __init__(
+        self, symbols: list[str], rows: list[list[int]], reductions: list[_Reduction]
+    ) -> None:
         super().__init__()
+        self.symbols = symbols
         self.rows = rows
         self.reductions = reductions
 
     def __missing__(self, state: int) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            kind: step if step.__class__ is int else self.reductions[step[0]]
-            for kind, step in self.rows[state].items()
-        }
+        numbers = self.rows[state]
+        row: dict[str, Any] = {}
+        for at in range(0, len(numbers), 2):
+            step = numbers[at + 1]
+            row[self.symbols[numbers[at]]] = step if step >= 0 else self.reductions[-1 - step]
         self[state] = row
         return row
 
