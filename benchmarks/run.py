@@ -213,8 +213,8 @@ def start_up_times(src: Path | None, runs: int) -> tuple[float, float, float, fl
     interpreter's whole process (``python -c pass``), for reference.
 
     With caches warm, as a user's second run sees it: the ``.pyc`` files are written first
-    (``compileall``: ``PYTHONDONTWRITEBYTECODE`` may be set), and one untimed run fills
-    Lark's parser cache and ctparse's pattern cache in the temporary folder."""
+    (``compileall``: ``PYTHONDONTWRITEBYTECODE`` may be set), and one untimed run makes the
+    parse tables and fills ctparse's pattern cache in the temporary folder."""
     page = ROOT / "fixtures" / "valid" / "NCT05001971.txt"
     environment = {**os.environ, "PYTHONPATH": str(src)} if src else globals()["environment"]()
     package = src / "ctparse" if src else Path(ctparse.__file__).parent

@@ -14,7 +14,9 @@ Outcomes & Findings for ...``).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+
+# ``typing.TYPE_CHECKING`` without loading ``typing``: ``import ctparse`` loads nothing else.
+TYPE_CHECKING = False
 
 # Names are imported on first use (module ``__getattr__``), so that ``import ctparse`` costs
 # only what a caller uses: parsing a page does not load the tables, formats or batch code.

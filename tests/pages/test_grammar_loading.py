@@ -11,7 +11,7 @@ from lark import Lark
 
 import ctparse
 from ctparse.eligibility import constraints
-from ctparse.pages import grammar
+from ctparse.pages import grammar, lean, pattern_cache
 from ctparse.pages.trial import reader
 from ctparse.pages.trial.reader import GRAMMAR_FILE
 from ctparse.pages.trial.vocabulary import GRAMMAR_WORDS, HEADINGS, SECTION_SPECS
@@ -60,8 +60,7 @@ def test_lark_keeps_the_parsers_in_the_temporary_folder(
     assert grammar.cache_folder() == str(tmp_path)
 
     def build() -> Lark:
-        transformer = constraints._Build()
-        return grammar.build_token_parser("constraints.lark", constraints._NoText, transformer)
+        return grammar.build_token_parser("constraints.lark")
 
     first = build()
     assert first.source_path != "<deserialized>"
@@ -84,11 +83,23 @@ def test_parsers_are_built_where_no_temporary_folder_can_be_written(
     monkeypatch.setattr(tempfile, "tempdir", None)
     monkeypatch.setattr(tempfile, "gettempdir", nowhere)
     assert grammar.cache_folder() is None
+    assert pattern_cache.path() is None
+    # Nothing remembered: the tables are made by Lark in this process, and kept nowhere.
+    monkeypatch.setattr(pattern_cache, "_STORE", pattern_cache._Store())
     reader._parser.cache_clear()
     constraints._parser.cache_clear()
     try:
         assert ctparse.parse(seed) == expected
-        assert reader._parser().lark.source_path != "<deserialized>"
+        assert len(pattern_cache._STORE.values) == 2  # the page's table, the constraints'
+        pattern_cache._save()
     finally:
         reader._parser.cache_clear()
         constraints._parser.cache_clear()
+
+
+def test_a_table_is_kept_for_one_lark_release_and_one_layout() -> None:
+    import lark
+
+    release = grammar._release()
+    assert lark.__file__ in release
+    assert release.endswith(f"table layout {lean.LAYOUT}")

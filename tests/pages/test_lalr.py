@@ -1,17 +1,19 @@
 """The Lark internals ctparse relies on (``ctparse.pages.lalr``), each on a tiny grammar.
 
-A Lark release that changes its parse table or interactive parser fails here, by name.
+A Lark release that changes its parse table, its callbacks' wrappers, its lexer states or
+its interactive parser fails here, by name.
 """
 
 from __future__ import annotations
 
-import re
-
 import lark
 import pytest
 from lark import Lark, Token
+from lark.parsers.lalr_analysis import Shift
 
-from ctparse.pages import lalr, pattern_cache
+from ctparse.pages import lalr, lean
+from ctparse.pages.tokens import Token as OwnToken
+from support.grammars import SHAPES_GRAMMAR, Shapes
 
 GRAMMAR = r"""
 start: pair*
@@ -69,178 +71,9 @@ def test_the_lark_version_is_in_the_tested_range() -> None:
         pytest.fail(f"lark {lark.__version__} is outside the tested range >=1.3,<1.4")
 
 
-# The lean parser: a grammar with a transformer built in, headings of high priority, a
-# terminal callback, ignored blank lines and a string terminal that a regex also matches
-# (Lark settles those with a callback of its own).
-LEAN_GRAMMAR = r"""
-start: _item*
-_item: section | pair | note
-section: H_PART NAME*
-pair: NAME VALUE
-note: "note\n"
-H_PART.3: /Part [A-Z]\n/
-NAME: /[a-z]+/ "\n"
-VALUE: /\d+/ "\n"
-%ignore /\n+/
-"""
-
-
-class Values(lark.Transformer[Token, object]):
-    def section(self, children: list[Token]) -> tuple[str, ...]:
-        return ("section", *children)
-
-    def pair(self, children: list[Token]) -> tuple[str, int]:
-        return (children[0].rstrip(), int(children[1]))
-
-    def note(self, children: list[Token]) -> str:
-        return "note"
-
-
-def lean_and_lark() -> tuple[lalr.LeanParser, Lark]:
-    built = Lark(LEAN_GRAMMAR, parser="lalr", lexer="contextual", transformer=Values())
-    return lalr.LeanParser(built), built
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "a\n1\n",
-        "\n\na\n1\n\nnote\nb\n22\nPart B\nx\ny\n\nnote\n",
-        "Part A\nPart C\nnote\n",
-    ],
-)
-def test_the_lean_parser_gives_what_lark_gives(text: str) -> None:
-    lean, built = lean_and_lark()
-    assert lean.parse(text) == built.parse(text)
-
-
-def test_the_lean_parser_keeps_token_positions() -> None:
-    lean, _ = lean_and_lark()
-    tree = lean.parse("\na\n1\nPart B\nx\n")
-    pair, section = tree.children
-    assert pair == ("a", 1)
-    # A line the string terminal takes from the regex one (through Lark's own callback).
-    assert lean.parse("note\nb\n2\n").children == ["note", ("b", 2)]
-    heading = section[1]
-    assert (heading.type, heading.line, heading.column, heading.start_pos) == ("H_PART", 4, 1, 5)
-    assert (heading.end_line, heading.end_column, heading.end_pos) == (5, 1, 12)
-    name = section[2]
-    assert (name.line, name.column, name.end_pos) == (5, 1, 14)
-
-
-def test_the_lean_parser_hands_errors_to_lark_and_its_recovery() -> None:
-    seen: list[tuple[str, int]] = []
-
-    def on_error(error: lalr.UnexpectedInput) -> bool:
-        assert isinstance(error, lalr.UnexpectedToken)
-        seen.append((error.token.type, error.token.line or 0))
-        return True
-
-    lean, built = lean_and_lark()
-    # A stray value (line 3), then text no terminal matches at all.
-    text = "a\n1\n2\nb\n3\n"
-    assert lean.parse(text, on_error=on_error) == built.parse(text, on_error=on_error)
-    assert seen == [("VALUE", 3), ("VALUE", 3)]
-    with pytest.raises(lalr.UnexpectedInput):
-        lean.parse("a\n1\n!!\n")
-
-
-def test_the_lean_parser_takes_only_what_it_can_run() -> None:
-    with pytest.raises(ValueError, match="contextual lexer"):
-        lalr.LeanParser(Lark(GRAMMAR, parser="lalr", lexer="basic"))
-    with pytest.raises(ValueError, match="contextual lexer"):
-        lalr.LeanParser(Lark(GRAMMAR, parser="earley"))
-
-
-# Headings that only some states take: within Part A, a second Part A line is free text.
-HEADINGS_GRAMMAR = r"""
-start: a_part? b_part?
-a_part: H_A (NAME | TEXT)*
-b_part: H_B NAME*
-H_A.3: /Part A\n/
-H_B.3: /Part B\n/
-NAME.2: /[a-z]+\n/
-TEXT: /[^\n]+\n/
-"""
-
-
-def test_a_heading_a_state_does_not_take_is_lexed_as_lark_would() -> None:
-    built = Lark(HEADINGS_GRAMMAR, parser="lalr", lexer="contextual")
-    lean = lalr.LeanParser(built)
-    text = "Part A\nx\nPart A\nPart B\ny\n"
-    tree = lean.parse(text)
-    assert tree == built.parse(text)
-    a_part, b_part = tree.children
-    assert [(t.type, str(t)) for t in a_part.children] == [
-        ("H_A", "Part A\n"),
-        ("NAME", "x\n"),
-        ("TEXT", "Part A\n"),
-    ]
-    assert [t.type for t in b_part.children] == ["H_B", "NAME"]
-
-
-# Every shape of rule the lean loop reduces by itself: a ``_rule`` inlined into its parent,
-# ``*`` runs (Lark's ``__x_star`` rules), filtered-out tokens, a ``?rule`` that a single
-# child stands for, a rule without a method (a Tree), and an empty rule.
-SHAPES_GRAMMAR = r"""
-start: head _block*
-head: TITLE?
-_block: group | pick | plain | _pair
-group: H_GROUP _line* _END
-_line: NAME | _pair
-_pair: NAME VALUE
-?pick: "pick\n" NAME+
-plain: H_PLAIN NAME
-H_GROUP.3: /Group\n/
-H_PLAIN.3: /Plain\n/
-TITLE.2: /# [^\n]+\n/
-_END.2: /end\n/
-NAME: /[a-z]+\n/
-VALUE.2: /\d+\n/
-%ignore /\n+/
-"""
-
-
-class Shapes(lark.Transformer[Token, object]):
-    def head(self, children: list[Token]) -> tuple[str, ...]:
-        return ("head", *children)
-
-    def group(self, children: list[Token]) -> tuple[object, ...]:
-        return ("group", *children)
-
-    def pick(self, children: list[Token]) -> tuple[object, ...]:
-        return ("pick", *children)
-
-
-SHAPES_TEXTS = [
-    "",
-    "# title\n",
-    "# title\nGroup\na\n1\nb\nend\nx\n2\n",
-    "Group\nend\npick\na\npick\nb\nc\nPlain\nd\n",
-    "a\n1\n" * 50 + "Group\n" + "b\n" * 40 + "end\n",
-]
-
-
-@pytest.mark.parametrize("text", SHAPES_TEXTS)
-def test_the_lean_loop_reduces_every_shape_of_rule_as_lark_does(text: str) -> None:
-    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
-    lean = lalr.LeanParser(built)
-    assert lean.direct
-    assert lean.parse(text) == built.parse(text)
-
-
-def test_a_single_child_stands_for_a_question_mark_rule() -> None:
-    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
-    tree = lalr.LeanParser(built).parse("pick\na\npick\nb\nc\n")
-    assert tree.children == [("head",), Token("NAME", "a\n"), ("pick", "b\n", "c\n")]
-    assert tree.children[1].type == "NAME"
-
-
-def test_direct_reductions_read_lark_s_wrappers() -> None:
-    # The wrappers Lark puts around a transformer's methods: a child filter (keeping
-    # ``to_include``), the single-child check of a ``?rule``, and a partial of its default
-    # callback for a rule without a method; each around ``node_builder``.
+def test_a_table_reads_lark_s_wrappers() -> None:
+    # The wrappers Lark puts around a rule's callback: a child filter (keeping
+    # ``to_include``), the single-child check of a ``?rule``, each around ``node_builder``.
     from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 
     built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", transformer=Shapes())
@@ -256,65 +89,104 @@ def test_direct_reductions_read_lark_s_wrappers() -> None:
     pick = by_name["pick"]
     assert isinstance(pick, ChildFilterLALR_NoPlaceholders)
     assert isinstance(pick.node_builder, ExpandSingleChild)
-    tree = by_name["plain"]
-    assert tree.func.__name__ == "default_callback" and tree.args == ("plain",)
-    reductions = lalr.direct_reductions(callbacks)
-    assert reductions is not None
-    inlined = {rule.origin.name for rule, (_, call) in reductions.items() if call is None}
+    rules = {
+        (origin, size): (kept, single, name)
+        for origin, size, kept, single, name in lalr.table(built)["rules"]
+    }
+    assert rules["group", 3] == ([[0, False], [1, True]], False, "group")
+    assert rules["pick", 2] == ([[1, True]], True, "pick")
+    assert rules["plain", 2] == (None, False, "plain")
+    inlined = {origin for origin, _ in rules if origin.startswith("_")}
     assert inlined == {
         "_block", "_line", "_pair", "__start_star_0", "__group_star_1", "__pick_plus_2"
     }  # fmt: skip
 
 
-def test_wrappers_the_loop_does_not_know_leave_lark_s_callbacks_in_place() -> None:
-    built = Lark(
-        SHAPES_GRAMMAR,
-        parser="lalr",
-        lexer="contextual",
-        transformer=Shapes(),
-        propagate_positions=True,
+def test_a_table_holds_lark_s_states_and_its_lexers_alternations() -> None:
+    built = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual")
+    analysis = built.parser.parser.parser.parse_table
+    made = lalr.table(built)
+    assert made["layout"] == lean.LAYOUT
+    assert (made["start"], made["end"]) == (
+        analysis.start_states["start"],
+        analysis.end_states["start"],
     )
-    lean = lalr.LeanParser(built)
-    assert not lean.direct
-    for text in SHAPES_TEXTS:
-        assert lean.parse(text) == built.parse(text)
+    assert len(made["rows"]) == len(analysis.states)
+    for state, row in enumerate(made["rows"]):
+        kinds = {made["symbols"][number] for number in row[::2]}
+        assert kinds == set(analysis.states[state])
+        pairs = zip(row[::2], row[1::2], strict=True)
+        shifts = {made["symbols"][n]: step for n, step in pairs if step >= 0}
+        assert shifts == {
+            kind: state for kind, (action, state) in analysis.states[state].items()
+            if action is Shift
+        }  # fmt: skip
+    lexer = made["lexer"]
+    assert len(lexer["states"]) == len(analysis.states)
+    regexes = {t.name: t.pattern.to_regexp() for t in built.terminals}
+    assert lexer["terminals"] == regexes
+    # The headings: one shared regex, the states that try them first leaving them to it.
+    assert lexer["shared"] == ["H_GROUP", "H_PLAIN"]
+    basics = built.parser.lexer.lexers
+    for state, number in enumerate(lexer["states"]):
+        heads, own, retype, newlines, ignored = lexer["lexers"][number]
+        # In Lark's order; "pick\n" (``__ANON_0``) is a NAME to the scanner, retyped after.
+        tried = [t.name for t in basics[state].terminals if t.name != "__ANON_0"]
+        assert heads + own == tried
+        assert set(heads) <= {"H_GROUP", "H_PLAIN"}
+        keyword = "__ANON_0" in {t.name for t in basics[state].terminals}
+        assert retype == ({"NAME": ["__ANON_0"]} if keyword else {})
+        assert ignored == ["__IGNORE_0"]
+        assert set(newlines) <= {t.name for t in basics[state].terminals}
+    assert any(heads for heads, *_ in lexer["lexers"])
 
 
-def test_the_lean_parser_compiles_its_states_through_the_pattern_cache(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    asked: list[str] = []
-    compile_pattern = pattern_cache.compile
-
-    def noting(pattern: str, flags: int = 0) -> re.Pattern[str]:
-        asked.append(pattern)
-        return compile_pattern(pattern, flags)
-
-    monkeypatch.setattr(pattern_cache, "compile", noting)
-    lean, built = lean_and_lark()
-    text = "\na\n1\nnote\nb\n22\nPart B\nx\n"
-    assert lean.parse(text) == built.parse(text)
-    # Each state's alternation, and Lark's check of which strings a regex terminal takes.
-    assert any("(?P<" in pattern for pattern in asked)
-    assert any("(?P<" not in pattern for pattern in asked)
-    # A state lexing text with ``re`` compiles through the cache, to the same patterns.
-    basic = next(iter(built.parser.lexer.lexers.values()))
-    assert lalr._re_of(basic) is lalr._CachedRe
-    assert lalr._CachedRe.compile("a|b") == re.compile("a|b")
-    assert lalr._CachedRe.match("a+", "aab", 0).group() == "aa"  # type: ignore[union-attr]
+def test_a_table_is_made_only_of_what_the_lean_loop_runs() -> None:
+    with pytest.raises(ValueError, match="contextual lexer"):
+        lalr.table(Lark(GRAMMAR, parser="lalr", lexer="basic"))
+    with pytest.raises(ValueError, match="contextual lexer"):
+        lalr.table(Lark(GRAMMAR, parser="earley"))
+    positions = Lark(SHAPES_GRAMMAR, parser="lalr", lexer="contextual", propagate_positions=True)
+    with pytest.raises(ValueError, match="callback wrapper"):
+        lalr.table(positions)
 
 
-def test_line_tokens_are_the_tokens_lark_would_make_a_line_at_a_time() -> None:
-    run = Token("LINES", "first\n\nsecond line\nthird\n", line=7, column=1, start_pos=40)
-    tokens = lalr.line_tokens(run, "TEXT")
-    expected = [
-        Token("TEXT", "first\n", line=7, column=1, end_line=7),
-        Token("TEXT", "second line\n", line=9, column=1, end_line=9),
-        Token("TEXT", "third\n", line=10, column=1, end_line=10),
-    ]
-    assert tokens == expected
-    for token, wanted in zip(tokens, expected, strict=True):
-        assert type(token) is Token
-        for slot in ("type", "value", "line", "column", "end_line", "start_pos", "end_pos"):
-            assert getattr(token, slot) == getattr(wanted, slot), slot
-        assert token.end_column is None
+def test_a_string_terminal_a_regex_takes_is_retyped_as_lark_does() -> None:
+    grammar = r"""
+    start: (WORD | IF)*
+    IF: "if"
+    WORD: /[a-z]+/
+    %ignore " "
+    """
+    built = Lark(grammar, parser="lalr", lexer="contextual")
+    retyped = [lexer[2] for lexer in lalr.table(built)["lexer"]["lexers"]]
+    assert {"WORD"} == {kind for retype in retyped for kind in retype}
+    parser = lean.LeanParser(lalr.table(built), object())
+    tree = parser.parse("if iffy if")
+    assert [(token.type, str(token)) for token in tree.children] == [
+        ("IF", "if"), ("WORD", "iffy"), ("IF", "if")
+    ]  # fmt: skip
+
+
+def test_lark_s_tokens_reach_a_transformer_as_ctparse_tokens() -> None:
+    seen: list[type] = []
+
+    class Pairs:
+        def pair(self, children: list[OwnToken]) -> str:
+            seen.extend(type(child) for child in children)
+            return "pair"
+
+    built = Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=lalr.OwnTokens(Pairs()))
+    tree = built.parse("a\n1\nb\n2\n")
+    assert tree.children == ["pair", "pair"]
+    assert seen == [OwnToken] * 4
+    # A name the transformer lacks is a name Lark builds a tree for.
+    assert not hasattr(lalr.OwnTokens(Pairs()), "start")
+
+
+def test_lark_s_errors_reach_the_lean_parser_s_caller_as_unexpected() -> None:
+    parse = lalr.lark_parse(Lark(GRAMMAR, parser="lalr", lexer="contextual"))
+    with pytest.raises(lean.Unexpected) as raised:
+        parse("a\n1\n!!\n", None)
+    assert (raised.value.line, raised.value.column) == (3, 1)
+    assert isinstance(raised.value.__cause__, lalr.UnexpectedInput)

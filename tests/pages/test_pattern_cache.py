@@ -124,6 +124,26 @@ def test_values_worked_out_once_are_read_back(
     assert made == ["once"]
 
 
+def test_a_value_made_anew_in_its_slot_replaces_the_stale_one(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pattern_cache.remembered("grammar v1", lambda: 1, slot="table a") == 1
+    assert pattern_cache.remembered("other grammar", lambda: 5, slot="table b") == 5
+    assert pattern_cache.remembered("loose", lambda: 7) == 7
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    # The grammar was edited: its table is made again, and the old one not written back;
+    # the other slot's value and a value without a slot stay, though this process left
+    # them unused.
+    assert pattern_cache.remembered("grammar v2", lambda: 2, slot="table a") == 2
+    pattern_cache._save()
+    fresh_process(monkeypatch)
+    assert pattern_cache.remembered("grammar v1", lambda: -1, slot="table a") == -1
+    assert pattern_cache.remembered("grammar v2", lambda: -2, slot="table a") == 2
+    assert pattern_cache.remembered("other grammar", lambda: -5, slot="table b") == 5
+    assert pattern_cache.remembered("loose", lambda: -7) == 7
+
+
 def test_an_alternation_read_back_matches_as_one_made_anew(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

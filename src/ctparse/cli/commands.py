@@ -32,9 +32,7 @@ def schema_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_outputs(
-    paths: list[str], output: str | None, errfile: str | None, usage: Usage
-) -> None:
+def _check_outputs(paths: list[str], output: str | None, errfile: str | None, usage: Usage) -> None:
     for target in (path for path in (output, errfile) if path is not None):
         if os.path.isdir(target):
             usage(f"{target} is a directory")

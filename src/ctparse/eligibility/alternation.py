@@ -233,9 +233,7 @@ class Alternation:
             functools.partial(_analysis, self._branches, flags),
         )
         self._firsts = tuple(tuple(_from_json(first) for first in row) for row in firsts)
-        self._lead_firsts = tuple(
-            tuple(_from_json(first) for first in row) for row in lead_firsts
-        )
+        self._lead_firsts = tuple(tuple(_from_json(first) for first in row) for row in lead_firsts)
         self._openings = frozenset("".join(branch.opening for branch in self._branches))
         symbols: set[str] = set()
         for firsts in self._firsts:

@@ -12,15 +12,10 @@ the expression.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
-
-from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError
-from lark.lexer import Lexer, LexerState
 
 from ctparse.eligibility import vocabulary as words
 from ctparse.eligibility.lexer import cues, tokens
@@ -34,8 +29,9 @@ from ctparse.model.constraints import (
     PerformanceStatus,
     Scale,
 )
-from ctparse.pages import pattern_cache
-from ctparse.pages.grammar import build_token_parser
+from ctparse.pages import lean, pattern_cache
+from ctparse.pages.grammar import token_parser
+from ctparse.pages.tokens import Token
 
 __all__ = ["constraints"]
 
@@ -84,7 +80,7 @@ def _op(token: Token) -> Op:
     return Op(token.value)
 
 
-class _Build(Transformer[Token, Any]):
+class _Build:
     """Parse tree to constraints; a group with a value it cannot use gives nothing."""
 
     def quantity(self, children: list[Token]) -> _Quantity:
@@ -210,45 +206,37 @@ def _measures_of(key: str) -> tuple[Measure, ...]:
     return (Measure[key],)
 
 
-class _NoText(Lexer):
-    """The parser is fed tokens one by one; it never reads text itself."""
-
-    def __init__(self, conf: Any) -> None:
-        pass
-
-    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        raise NotImplementedError
-
-
 @functools.cache
-def _parser() -> Lark:
-    # Read from Lark's disk cache when it is there: building the tables takes ~20 ms.
-    return build_token_parser("constraints.lark", _NoText, _Build())
+def _parser() -> lean.LeanParser:
+    return token_parser("constraints.lark", _Build())
 
 
 def _parse_at(text: str, start: int) -> tuple[list[Constraint] | None, list[Token]]:
     """The constraints of the longest expression from ``start`` the grammar accepts (None if
     there is none), and the tokens the grammar took before it stopped."""
-    interactive = _parser().parse_interactive()
+    parser = _parser()
+    interactive = parser.interactive()
     fed: list[Token] = []
     ends: list[int] = []  # prefixes after which the input may end
     for token in tokens(text, start):
         try:
-            interactive.feed_token(token)
-        except LarkError:
+            interactive.feed(token)
+        except lean.Unexpected:
             break
         fed.append(token)
-        if "$END" in interactive.choices():  # type: ignore[no-untyped-call]
+        if interactive.may_end():
             ends.append(len(fed))
     # The longest prefix that parses to the end, read again (cheaper than copying the
     # parser at every candidate end).
     for count in reversed(ends):
-        with contextlib.suppress(LarkError):
-            again = _parser().parse_interactive()
+        again = parser.interactive()
+        try:
             for token in fed[:count]:
-                again.feed_token(token)
-            results: list[Constraint] = again.feed_eof()  # type: ignore[no-untyped-call]
-            return results, fed[:count]
+                again.feed(token)
+            results: list[Constraint] = again.end()
+        except lean.Unexpected:
+            continue
+        return results, fed[:count]
     return None, fed
 
 

@@ -14,12 +14,11 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from lark import Token
-
 from ctparse.eligibility import vocabulary as words
 from ctparse.eligibility.alternation import BODY, Alternation, Branch, literal_start
 from ctparse.model.constraints import Op
 from ctparse.pages import pattern_cache
+from ctparse.pages.tokens import Token
 
 __all__ = ["cue_pattern", "cues", "tokens"]
 
@@ -173,6 +172,8 @@ _NUMBER_WORD = pattern_cache.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORDS = frozenset(word for phrase in words.NUMBER_WORDS for word in phrase.split())
+
+
 def tokens(text: str, start: int) -> Iterator[Token]:
     """Tokens from ``start`` up to a word the grammar cannot use, ``_SPAN_TOKENS`` at most;
     read as the parser asks for them."""
@@ -246,5 +247,3 @@ def cues(text: str) -> Iterator[re.Match[str]]:
             cue = _cue_at(text, start)
             if cue is not None:
                 yield cue
-
-

@@ -4,19 +4,28 @@ A grammar may name a list of fixed words that its page kind's vocabulary holds o
 in double angle brackets stands for the alternation of that list's words (regex-escaped), so
 that the grammar and the Python side that renders and reports pages can never disagree. The
 same filling applies to grammars pulled in with ``%import``.
+
+A parser is a ``lean.LeanParser`` over the grammar's table, which Lark makes once and
+``pattern_cache`` keeps on disk; Lark itself is imported only to make a table, or to read a
+page the table's loop hands back (an error to recover from).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.machinery
+import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from lark import Lark, Transformer
-from lark.lexer import Lexer
+from ctparse.pages import lean, pattern_cache
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 __all__ = [
     "alternation",
@@ -26,6 +35,8 @@ __all__ = [
     "grammar_source",
     "grammar_text",
     "imported",
+    "page_parser",
+    "token_parser",
     "with_imports",
 ]
 
@@ -122,11 +133,69 @@ def _cache() -> bool:
     return cache_folder() is not None
 
 
+def page_parser(
+    name: str, words: Mapping[str, Iterable[str]], transformer: object
+) -> lean.LeanParser:
+    """The parser of a page kind's ``grammars/NAME``, calling ``transformer``'s methods."""
+    text = "\n".join([_fill(with_imports(name), words), _release()])
+    table = _table(name, text, lambda: build_parser(name, words))
+    fallback = functools.partial(_lark_fallback, name, words, transformer)
+    return lean.LeanParser(table, transformer, fallback)
+
+
+def token_parser(name: str, transformer: object) -> lean.LeanParser:
+    """The parser of ``grammars/NAME`` (no placeholders, no imports), fed tokens one by one
+    (``LeanParser.interactive``)."""
+    text = "\n".join([grammar_source(name), _release()])
+    table = _table(name, text, lambda: build_token_parser(name))
+    return lean.LeanParser(table, transformer)
+
+
+def _table(name: str, text: str, build: Callable[[], Lark]) -> lean.Table:
+    """The table of the grammar ``text`` stands for, kept with the compiled patterns."""
+
+    def make() -> lean.Table:
+        from ctparse.pages import lalr
+
+        # As the file will give it back: lists, not tuples.
+        made: lean.Table = json.loads(json.dumps(lalr.table(build())))
+        return made
+
+    table: lean.Table = pattern_cache.remembered(text, make, slot=f"table {name}")
+    if table.get("layout") != lean.LAYOUT:  # pragma: no cover - a digest collision
+        table = make()
+    return table
+
+
+def _release() -> str:
+    """What tells one Lark release from another, found without importing it: the table is
+    made again for another."""
+    spec = importlib.machinery.PathFinder.find_spec("lark")
+    where = spec.origin if spec is not None and spec.origin else "lark"
+    try:
+        status = os.stat(where)
+    except OSError:
+        return f"lark {where}"
+    return f"lark {where} {status.st_size} {status.st_mtime_ns} table layout {lean.LAYOUT}"
+
+
+def _lark_fallback(
+    name: str, words: Mapping[str, Iterable[str]], transformer: object
+) -> Callable[[str, Any], Any]:
+    from ctparse.pages import lalr
+
+    return lalr.lark_parse(build_parser(name, words, lalr.OwnTokens(transformer)))
+
+
 def build_parser(
-    name: str, words: Mapping[str, Iterable[str]], transformer: Transformer[Any, Any]
+    name: str,
+    words: Mapping[str, Iterable[str]],
+    transformer: object = None,
 ) -> Lark:
-    """An LALR parser for ``grammars/NAME`` with its callbacks built in. Building reads the
-    LALR analysis from Lark's disk cache when it can; callers keep the parser."""
+    """Lark's LALR parser for ``grammars/NAME``, with ``transformer``'s methods as its
+    callbacks. Building reads the LALR analysis from Lark's disk cache when it can."""
+    from lark import Lark
+
     return Lark(
         grammar_text(name, words),
         parser="lalr",
@@ -141,13 +210,17 @@ def build_parser(
     )
 
 
-def build_token_parser(name: str, lexer: type[Lexer], transformer: Transformer[Any, Any]) -> Lark:
-    """An LALR parser for ``grammars/NAME`` (no placeholders, no imports) whose tokens come
-    from ``lexer``, a caller that feeds them one by one; cached on disk like the others."""
+def build_token_parser(name: str, transformer: object = None) -> Lark:
+    """Lark's LALR parser for ``grammars/NAME`` (no placeholders, no imports), fed tokens
+    one by one; cached on disk like the others."""
+    from lark import Lark
+
+    from ctparse.pages import lalr
+
     return Lark(
         grammar_source(name),
         parser="lalr",
-        lexer=lexer,
+        lexer=lalr.FedTokens,
         transformer=transformer,
         maybe_placeholders=False,
         cache=_cache(),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 __all__ = ["escape", "unescape"]
 
 # A backslash before ASCII punctuation is a markdown escape: ``INR \> 1.5`` means ``INR > 1.5``.
-_ESCAPE = regex.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # What ``escape`` protects: the backslash itself and markdown's active characters.
-_SPECIAL = regex.compile(r"([\\*_\[\]<>^&`#|~])")
+_SPECIAL = re.compile(r"([\\*_\[\]<>^&`#|~])")
 
 
 def unescape(text: str) -> str:

@@ -118,11 +118,15 @@ def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
     return compiled
 
 
-def remembered(text: str, make: Callable[[], Any]) -> Any:
+def remembered(text: str, make: Callable[[], Any], slot: str | None = None) -> Any:
     """``make()``, a JSON value worked out from ``text`` alone (patterns, say) by this
-    Python, kept in the same file; made again where there is none or it is unreadable."""
+    Python, kept in the same file; made again where there is none or it is unreadable.
+
+    A value given a ``slot`` (a name) replaces, when the file is written, the values this
+    process did not use in that slot: a grammar's table made again after an edit or an
+    upgrade leaves no stale copy behind."""
     _entries()
-    key = _key(text, -1)
+    key = _key(text, -1) if slot is None else f"{slot}:{_key(text, -1)}"
     if key in _STORE.values:
         _STORE.used.add(key)
         return _STORE.values[key]
@@ -209,6 +213,12 @@ def _load() -> dict[str, _Entry]:
     return entries
 
 
+def _slot(key: str) -> str | None:
+    """The slot a value's key names (``slot:-1:digest``), None for one without."""
+    slot = key.split(":", 1)[0]
+    return None if slot.lstrip("-").isdigit() else slot
+
+
 def _owned(descriptor: int) -> bool:
     """Whether the file is this user's: the temporary folder is shared, and a pattern read
     from someone else's file could match otherwise than its text says."""
@@ -225,6 +235,8 @@ def _save() -> None:
     if len(entries) + len(values) > _LIMIT:
         entries = {key: entry for key, entry in entries.items() if key in _STORE.used}
         values = {key: value for key, value in values.items() if key in _STORE.used}
+    slots = {_slot(key) for key in _STORE.used} - {None}
+    values = {k: v for k, v in values.items() if k in _STORE.used or _slot(k) not in slots}
     patterns: dict[str, list[Any]] = {}
     start = 0
     for key, (flags, groups, names, numbers, code) in entries.items():

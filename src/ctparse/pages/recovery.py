@@ -8,14 +8,18 @@ heading lines that name its sections. Heading terminals are named ``H_...`` in e
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from lark import Token
+from typing import TYPE_CHECKING
 
 from ctparse.errors import describe_terminal
 from ctparse.model.diagnostics import DiagnosticCode
-from ctparse.pages import lalr
 from ctparse.pages.lines import Source
 from ctparse.pages.problems import PAGE_HEADER, Problem
+from ctparse.pages.tokens import Token
+
+if TYPE_CHECKING:
+    # Recovery runs inside Lark's own parse, which has imported Lark by then; a page read
+    # without an error never imports it (``pages/lean.py``).
+    from ctparse.pages import lalr
 
 __all__ = ["NoFiller", "Recovery"]
 
@@ -66,6 +70,8 @@ class Recovery:
         return self._section
 
     def on_error(self, error: lalr.UnexpectedInput) -> bool:
+        from ctparse.pages import lalr
+
         # A grammar whose TEXT matches any line never fails in the lexer: every error is a
         # token the grammar did not expect here.
         if isinstance(error, lalr.UnexpectedToken):
@@ -74,6 +80,8 @@ class Recovery:
         return False
 
     def _unexpected(self, error: lalr.UnexpectedToken) -> None:
+        from ctparse.pages import lalr
+
         token = error.token
         parser = error.interactive_parser
         state = lalr.state(parser)
@@ -118,6 +126,8 @@ class Recovery:
         real lines meant for the one before. Candidates are tried on the parse table alone,
         so an error costs the same however long the page before it.
         """
+        from ctparse.pages import lalr
+
         choices = lalr.choices(parser)
         for filler in self.fillers:
             if filler not in choices:
@@ -138,6 +148,8 @@ class Recovery:
 
     def _close(self, parser: lalr.InteractiveParser) -> None:
         """Feed invented tokens until the page may end."""
+        from ctparse.pages import lalr
+
         for _ in range(4):
             choices = lalr.choices(parser)
             if "$END" in choices:

@@ -16,7 +16,7 @@ from typing import cast
 from attrs import evolve
 
 from ctparse.model import DiagnosticCode, Phase, Results, Status
-from ctparse.pages import grammar, lalr
+from ctparse.pages import grammar, lean
 from ctparse.pages.kind import page_kind
 from ctparse.pages.lines import Source
 from ctparse.pages.problems import Problem, raise_first, to_diagnostics
@@ -64,8 +64,8 @@ _FILLERS = (
 
 
 @functools.cache
-def _parser() -> lalr.LeanParser:
-    return lalr.LeanParser(grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer()))
+def _parser() -> lean.LeanParser:
+    return grammar.page_parser(GRAMMAR_FILE, GRAMMAR_WORDS, ResultsTransformer())
 
 
 def parse_results(text: str, *, lenient: bool = False) -> Results:
@@ -139,7 +139,7 @@ def _parse(source: Source, problems: list[Problem]) -> ResultsPage:
     recovery = Recovery(source, problems, fillers=_FILLERS, headings=_HEADINGS)
     try:
         return cast(ResultsPage, _parser().parse(source.text, on_error=recovery.on_error))
-    except (lalr.UnexpectedInput, NoFiller) as error:
+    except (lean.Unexpected, NoFiller) as error:
         # The recovery gave up (it should not): report where rather than guess.
         line = getattr(error, "line", 1) or 1
         message = "the page could not be read past this line"

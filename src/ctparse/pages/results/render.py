@@ -52,9 +52,9 @@ def _head(results: Results, labelled: bool) -> list[str]:
         None if results.status is None else results.status.value,
         "/".join(phase.value for phase in results.phases) or None,
         None if results.enrollment is None else f"{results.enrollment} participants",
-        None if results.primary_outcome.time_frame is None else escape(
-            results.primary_outcome.time_frame
-        ),
+        None
+        if results.primary_outcome.time_frame is None
+        else escape(results.primary_outcome.time_frame),
         None if results.results_posted is None else results.results_posted.isoformat(),
     )
     for label, value in zip(page.FACT_LABELS, facts, strict=True):

@@ -8,9 +8,7 @@ from ctparse.pages.problems import Problem
 __all__ = ["cut_part", "problem"]
 
 
-def problem(
-    line: int, message: str, code: DiagnosticCode, section: str | None = None
-) -> Problem:
+def problem(line: int, message: str, code: DiagnosticCode, section: str | None = None) -> Problem:
     return Problem(line, 1, code, message, section)
 
 

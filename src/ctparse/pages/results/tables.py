@@ -94,8 +94,11 @@ def read_bare(lines: list[Line], *, at_end: bool = True) -> Grid:
     cells = separator.text.count("---")
     if cells != columns + 1:
         grid.misfits.append(
-            (separator, f"the separator has {cells} cells for {columns} header cells and "
-             "the label column; the header is not read")
+            (
+                separator,
+                f"the separator has {cells} cells for {columns} header cells and "
+                "the label column; the header is not read",
+            )
         )
         # The rows follow the separator's pipes; the header's groups cannot be placed.
         columns = cells - 1

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from attrs import define, field, frozen
-from lark import Token, Transformer
+
+from ctparse.pages.tokens import Token
 
 __all__ = ["Line", "ResultsPage", "ResultsTransformer", "TableLines"]
 
@@ -92,7 +93,7 @@ def _table(children: list[Any]) -> TableLines:
     return TableLines(caption, repeated, start, table[1:] if start else table)
 
 
-class ResultsTransformer(Transformer[Token, ResultsPage]):
+class ResultsTransformer:
     """One method per rule: each returns ``(field, value)`` pairs that ``start`` collects."""
 
     def start(self, children: list[Any]) -> ResultsPage:

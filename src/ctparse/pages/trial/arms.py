@@ -8,14 +8,13 @@ were tuned together on the registry records, so they sit beside the reading they
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
-import regex
-from lark import Token
-
 from ctparse.model import Arm, ArmGroupType, Intervention
 from ctparse.pages.markdown import unescape
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.values import after_prefix
 
 __all__ = [
@@ -96,7 +95,9 @@ def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
     return score
 
 
-_LIST_ITEM: Final = regex.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))\s")
+# ``[^\S\x1c-\x1f]``: white space as Unicode has it, which ``\s`` of ``re`` takes four
+# separator controls into.
+_LIST_ITEM: Final = re.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))[^\S\x1c-\x1f]")
 # The ASCII characters a list item can start with: a line starting with any other ASCII
 # character is not one, and is not given to the regular expression.
 _ASCII_ITEM_STARTS: Final = "\\*-(0123456789"

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from attrs import define, field
-from lark import Token
 
 from ctparse.eligibility.criteria import parse_criteria
 from ctparse.model import (
@@ -30,6 +29,7 @@ from ctparse.model import (
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.markdown import unescape
 from ctparse.pages.problems import PAGE_HEADER, Problem
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.groups import read_groups
 from ctparse.pages.trial.transformer import (
     SECTION_HEADINGS,

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from lark import Token
-
 from ctparse.model import Arm, Intervention, InterventionType
 from ctparse.model.diagnostics import DiagnosticCode
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.arms import (
     INTERVENTION_TYPE,
     MAX_DESCRIPTION_LINES,

@@ -10,12 +10,11 @@ import functools
 import re
 from typing import cast
 
-import regex
 from attrs import evolve
 
 from ctparse.model import Trial
 from ctparse.model.diagnostics import DiagnosticCode
-from ctparse.pages import grammar, lalr
+from ctparse.pages import grammar, lean
 from ctparse.pages.boundaries import second_page_start
 from ctparse.pages.lines import Source, prepare
 from ctparse.pages.problems import Problem, raise_first, to_diagnostics
@@ -36,9 +35,9 @@ EMPTY, NOT_A_PAGE, SECOND_PAGE, CUT_OFF = (
 )
 GRAMMAR_FILE = "page.lark"
 _HEADING_LINES = frozenset(HEADINGS)
-_RESULTS_PAGE = regex.compile(regex.escape(TITLE_PREFIX) + r"(.*) \(NCT NCT\d{8}\)")
-_NCT_ID = regex.compile(r"NCT ID: (NCT\d{8})")
-_LAST_UPDATED = regex.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
+_RESULTS_PAGE = re.compile(re.escape(TITLE_PREFIX) + r"(.*) \(NCT NCT\d{8}\)")
+_NCT_ID = re.compile(r"NCT ID: (NCT\d{8})")
+_LAST_UPDATED = re.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 # Lines searched for from the newline before them, which the regex engine finds fast (see
 # source.py): every page pays for these scans.
 _PAGE_MARK = re.compile(r"\n(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
@@ -74,8 +73,8 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def _parser() -> lalr.LeanParser:
-    return lalr.LeanParser(grammar.build_parser(GRAMMAR_FILE, GRAMMAR_WORDS, PageTransformer()))
+def _parser() -> lean.LeanParser:
+    return grammar.page_parser(GRAMMAR_FILE, GRAMMAR_WORDS, PageTransformer())
 
 
 def parse(text: str, *, lenient: bool = False) -> Trial:
@@ -245,7 +244,7 @@ def _parse_page(source: Source, problems: list[Problem]) -> ParsedPage:
     recovery = Recovery(source, problems, fillers=_FILLERS, headings=_HEADING_LINES)
     try:
         page = cast(ParsedPage, _parser().parse(source.text, on_error=recovery.on_error))
-    except (lalr.UnexpectedInput, NoFiller) as error:
+    except (lean.Unexpected, NoFiller) as error:
         # The recovery gave up (it should not): report every line rather than guess.
         line = getattr(error, "line", 1) or 1
         problems.append(

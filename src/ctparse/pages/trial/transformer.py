@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from attrs import frozen
-from lark import Token, Transformer
 
 from ctparse.model import (
     AgencyClass,
@@ -30,7 +29,8 @@ from ctparse.model import (
     StudyType,
     TimePerspective,
 )
-from ctparse.pages.lalr import line_tokens
+from ctparse.pages.lean import line_tokens
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.values import (
     after_prefix,
     read_identifier_source,
@@ -111,7 +111,7 @@ def _section_rule(name: str) -> Callable[[Any, list[Any]], Section]:
     return rule
 
 
-class PageTransformer(Transformer[Token, ParsedPage]):
+class PageTransformer:
     """One method per grammar rule; each returns model values, never a tree."""
 
     def start(self, children: list[Any]) -> ParsedPage:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from lark import Token
-
 from ctparse.model import Age, AgeUnit, Location, WhoMasked
+from ctparse.pages.tokens import Token
 from ctparse.pages.trial.vocabulary import LINE_PREFIXES, WHO_MASKED_WORDS
 
 __all__ = [
