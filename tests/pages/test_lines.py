@@ -4,10 +4,14 @@ section before."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 
 import ctparse
 from ctparse import DiagnosticCode
+from ctparse.pages import lines as page_lines
 from ctparse.pages.trial.vocabulary import SECTIONS
 from support.paths import SEED_PAGE
 
@@ -72,3 +76,74 @@ def test_a_criterion_that_names_a_section_stays_text() -> None:
     assert "any site in the region" in text
     trial = ctparse.parse(text, lenient=True)
     assert not [d for d in trial.diagnostics if d.code is DiagnosticCode.NEAR_HEADING]
+
+
+# The quick check that lets a page skip mending, held against the regular expressions it
+# replaced (on the reversed text, then the text itself): the same verdict on every line of
+# the seed page spoilt in each way that needs mending, and on lines that do not.
+_HEADINGS = [heading for heading, _ in SECTIONS]
+_REVERSED_SPACE_OR_GLUED = re.compile(
+    r"\n(?:[^\S\n]|(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n])"
+)
+_INDENTED = re.compile(r"\n[^\S\n]+([^\n]*)")
+_HEADING_AND_NEXT = re.compile(
+    r"\n(" + "|".join(re.escape(h) for h in HELPER if HELPER[h]) + r")\n(?:[^\S\n]*\n)*([^\n]*)"
+)
+
+
+def _reference_needs_mending(text: str) -> bool:
+    return bool(
+        _REVERSED_SPACE_OR_GLUED.search(text[::-1])
+        or any(m[1] in page_lines._SECTION_OF for m in _INDENTED.finditer("\n" + text))
+        or any(
+            page_lines._helper_problem(m[1], m[2]) is not None
+            for m in _HEADING_AND_NEXT.finditer("\n" + text)
+        )
+    )
+
+
+_SPOILERS = {
+    "trailing-space": lambda line: line + " ",
+    "trailing-nbsp": lambda line: line + "\u00a0",
+    "blank-of-spaces": lambda line: "  \n" + line,
+    "indented": lambda line: "\u2003" + line,
+    "glued-after": lambda line: line + "Locations",
+    "glued-label": lambda line: "x" + line,
+    "heading-before": lambda line: "Locations\n" + line,
+    "helper-spoilt": lambda line: line + "\n" + LOCATIONS.replace("study", "studdy"),
+    "helper-spaced": lambda line: line + "\n" + LOCATIONS.replace(" ", "  ", 1),
+    "empty-before": lambda line: "\n" + line,
+    "unchanged": lambda line: line,
+}
+
+
+@pytest.mark.parametrize("spoil", _SPOILERS.values(), ids=_SPOILERS.keys())
+def test_the_quick_check_agrees_with_the_full_scan(spoil: Callable[[str], str]) -> None:
+    page = seed().split("\n")
+    needing = 0
+    for index in range(len(page)):
+        text = "\n".join([*page[:index], spoil(page[index]), *page[index + 1 :]]) + "\n"
+        split = text.split("\n")[:-1]
+        expected = _reference_needs_mending(text)
+        assert page_lines._needs_mending(split) is expected, (index, text.split("\n")[index])
+        needing += expected
+    # A heading's name or an empty line before a line (a heading among them) spoils
+    # nothing; the others meet a line they spoil somewhere on the page.
+    harmless = (_SPOILERS["heading-before"], _SPOILERS["empty-before"], _SPOILERS["unchanged"])
+    assert (needing > 0) is (spoil not in harmless)
+
+
+def test_a_page_that_needs_no_mending_is_kept_as_given() -> None:
+    text = seed()
+    source = page_lines.prepare(text)
+    assert source.text == (text if text.endswith("\n") else text + "\n")
+    assert (source.splits, source.cut_off, source.near_helpers) == ((), None, ())
+    assert source.last_line == source.text.count("\n")
+
+
+def test_an_indented_results_label_is_mended() -> None:
+    labelled = seed().replace("\nStudy Results\n", "\nStudy Results\nResults pending\n", 1)
+    assert "\nResults pending\nThe study team has not published" in labelled
+    source = page_lines.prepare(labelled.replace("\nResults pending\n", "\n  Results pending\n"))
+    assert source.text == page_lines.prepare(labelled).text
+    assert "\n  Results pending" not in source.text

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import Final
 
 from ctparse.eligibility.constraints import constraints
 from ctparse.model import Criterion
@@ -54,11 +55,11 @@ from ctparse.pages.markdown import escape, unescape
 
 __all__ = ["criteria_lines", "format_criteria", "parse_criteria"]
 
-INCLUSION_HEADER = "Inclusion Criteria"
-EXCLUSION_HEADER = "Exclusion Criteria"
+INCLUSION_HEADER: Final = "Inclusion Criteria"
+EXCLUSION_HEADER: Final = "Exclusion Criteria"
 
 # One leading list marker.  Every alternative is anchored and bounded: no nested repetition.
-_MARKER = re.compile(
+_MARKER: Final = re.compile(
     r"""
     (?:
         (?P<bullet>\\?[*+\-\u2013\u2014])[ \t\u00a0]+
@@ -77,7 +78,7 @@ _MARKER = re.compile(
 )
 
 # [≤3 words] keyword [and/or other keyword] [criteria] tail.  Prefix words hold no colon.
-_HEADER = re.compile(
+_HEADER: Final = re.compile(
     r"""(?isx)
     (?P<prefix>(?:[^\s:]+[ \t]+){0,3}?)
     (?P<kw>non[- ]?inclusions?|inclusions?|inclusión|exclusions?|exclusión|ineligibility
@@ -89,16 +90,16 @@ _HEADER = re.compile(
     (?P<tail>.*)
     """
 )
-_CRITERIA_FOR = re.compile(
+_CRITERIA_FOR: Final = re.compile(
     r"(?i)criteria[ \t]+(?:for|of)[ \t]+(?:study[ \t]+)?(?P<kw>inclusion|exclusion|non-inclusion"
     r"|eligibility)$"
 )
 # What follows a glued header: ``:`` or ``.``, then the first criterion's text.
-_GLUE = re.compile(r"(?:\*\*|__)?[ \t]*(?P<sep>[:\uff1a.])(?:\*\*|__)?[ \t]*(?P<rest>\S.*)")
+_GLUE: Final = re.compile(r"(?:\*\*|__)?[ \t]*(?P<sep>[:\uff1a.])(?:\*\*|__)?[ \t]*(?P<rest>\S.*)")
 # A glued remainder that is only a marker (``Exclusion Criteria:1.``) belongs to the header.
-_LONE_MARKER = re.compile(r"(?:\d{1,3}|[a-zA-Z])?\\?[.)]?|\\?[-*•]")
-_WORD = re.compile(r"[^\W\d_]+")
-_STOP_PREFIX = frozenset(
+_LONE_MARKER: Final = re.compile(r"(?:\d{1,3}|[a-zA-Z])?\\?[.)]?|\\?[-*•]")
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_STOP_PREFIX: Final = frozenset(
     (
         *("not", "no", "none", "meet", "meets", "met", "meeting", "any", "all", "of", "the"),
         *("to", "does", "do", "did", "who", "which", "that", "with", "without", "see", "per"),
@@ -106,7 +107,7 @@ _STOP_PREFIX = frozenset(
         *("by", "from", "if", "as", "be"),
     )
 )
-_STOP_SUFFIX = frozenset(
+_STOP_SUFFIX: Final = frozenset(
     (
         *("is", "are", "was", "were", "be", "been", "being", "may", "might", "apply", "applies"),
         *("applied", "will", "must", "should", "shall", "can", "could", "not", "no", "met"),
@@ -114,22 +115,24 @@ _STOP_SUFFIX = frozenset(
     )
 )
 # Words before the keyword that only say "criteria" (``Criterios de inclusión``).
-_PLAIN_PREFIX = frozenset(("criterios", "criterio", "de", "del"))
+_PLAIN_PREFIX: Final = frozenset(("criterios", "criterio", "de", "del"))
 # Fullwidth forms too: translated records use them.
-_COLONS = ":\uff1a"
-_COLON_TUPLE = (":", "\uff1a")
-_DASHES = "-\u2013\u2014"
-_EXCLUDING = frozenset(("exclusion", "exclusions", "exclusión", "ineligibility"))
+_COLONS: Final = ":\uff1a"
+_COLON_TUPLE: Final = (":", "\uff1a")
+_DASHES: Final = "-\u2013\u2014"
+_EXCLUDING: Final = frozenset(("exclusion", "exclusions", "exclusión", "ineligibility"))
 
-_OTHER, _INCLUSION, _EXCLUSION = 0, 1, 2
+_OTHER: Final = 0
+_INCLUSION: Final = 1
+_EXCLUSION: Final = 2
 # The marker kind of an open group node (a qualified header): no line has it.
-_GROUP = "group"
+_GROUP: Final = "group"
 
 # Outline levels of ordered classes: I. > A. > 1. > a. > i.
-_RANK = {"I": 0, "A": 1, "n": 2, "a": 3, "i": 4}
-_ROMAN = {"i": 1, "v": 5, "x": 10}
+_RANK: Final = {"I": 0, "A": 1, "n": 2, "a": 3, "i": 4}
+_ROMAN: Final = {"i": 1, "v": 5, "x": 10}
 # How far back along one indentation the parser looks for a matching marker kind.
-_RUN_LIMIT = 32
+_RUN_LIMIT: Final = 32
 
 
 def criteria_lines(markdown: str) -> list[str]:

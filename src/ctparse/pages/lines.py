@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import re
+from typing import Final
 
 from attrs import frozen
 
@@ -24,7 +24,8 @@ __all__ = ["CutOff", "NearHelper", "Source", "prepare"]
 
 # What must follow each fixed line. A heading is only a heading when its helper follows, and
 # a page cut inside one of these lines is cut off, not malformed.
-_FOLLOWERS: dict[str, tuple[str, ...]] = {
+# (``Final``, so that the compiled build reads them without a look-up by name.)
+_FOLLOWERS: Final[dict[str, tuple[str, ...]]] = {
     heading: (helper,) for heading, helper in SECTIONS if helper
 }
 _FOLLOWERS["Study Results"] = (
@@ -35,33 +36,29 @@ _FOLLOWERS["Study Results"] = (
 )
 _FOLLOWERS[RESULTS_PENDING_LABEL] = (RESULTS_PENDING,)
 _FOLLOWERS[RESULTS_AVAILABLE_LABEL] = (RESULTS_AVAILABLE,)
-_HEADINGS = tuple(heading for heading, _ in SECTIONS)
-_SECTION_OF = {heading: heading for heading in _HEADINGS}
+_HEADINGS: Final = tuple(heading for heading, _ in SECTIONS)
+_SECTION_OF: Final = {heading: heading for heading in _HEADINGS}
 _SECTION_OF.update(
     {RESULTS_PENDING_LABEL: "Study Results", RESULTS_AVAILABLE_LABEL: "Study Results"}
 )
-_HELPER_OF = {heading: helper for heading, helper in SECTIONS if helper}
+_HELPER_OF: Final = {heading: helper for heading, helper in SECTIONS if helper}
 # A line this much like a heading's helper sentence, and not it, is reported: the section
 # is then not recognised, and its lines would silently join the section before.
-_NEAR_HELPER = 0.85
+_NEAR_HELPER: Final = 0.85
 
 
-# The quick scan of every page looks for white space at a line's end and for a heading at
-# the end of a longer line, in one pass over the reversed text: the regex engine skips
-# ahead fast only to a pattern's leading literal (here the newline), which makes it several
-# times faster than the same patterns on the text itself.
-_REVERSED_GLUED_HEADING = re.compile(
-    r"\n(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n]"
-)
-# Both at once, for the common page's one pass.
-_SPACE_OR_GLUED_BACKWARDS = re.compile(
-    r"\n(?:[^\S\n]|(?:" + "|".join(re.escape(h[::-1]) for h in _HEADINGS) + r")[^\n])"
-)
-_INDENTED_LINE = re.compile(r"\n[^\S\n]+([^\n]*)")
-# A heading alone on its line, and the next line that is not blank.
-_HEADING_AND_NEXT = re.compile(
-    r"\n(" + "|".join(re.escape(h) for h in _HELPER_OF) + r")\n(?:[^\S\n]*\n)*([^\n]*)"
-)
+# The quick check of every page reads its lines once: a heading glued to the end of a longer
+# line is looked for only among the headings that end as the line does.
+_TAIL: Final = 4
+_ENDING_SO: Final = {
+    heading[-_TAIL:]: tuple(h for h in _HEADINGS if h.endswith(heading[-_TAIL:]))
+    for heading in _HEADINGS
+}
+_LAST_LETTERS: Final = "".join(sorted({heading[-1] for heading in _HEADINGS}))
+# Lines shorter than this hold no heading glued after something else.
+_SHORTEST_GLUED: Final = min(len(heading) for heading in _HEADINGS) + 1
+# Lines longer than this are no heading (nor a label of Study Results).
+_LONGEST_HEADING: Final = max(len(heading) for heading in _SECTION_OF)
 
 
 @frozen(kw_only=True)
@@ -124,20 +121,13 @@ def prepare(raw: str) -> Source:
     ends_with_newline = text.endswith("\n")
     if not ends_with_newline:
         text += "\n"
-    backwards = text[::-1]  # starts with the newline that ends the text
-    if not (
-        _SPACE_OR_GLUED_BACKWARDS.search(backwards)
-        or _indented_heading(text)
-        or _helper_trouble(text)
-    ):
-        # The common page: nothing to mend but, perhaps, a cut-off tail.
-        cut_off = _cut_off_tail(text)
-        if cut_off is None:
-            return Source(
-                text=text, last_line=text.count("\n"), ends_with_newline=ends_with_newline
-            )
     lines = text.split("\n")
-    lines.pop()
+    lines.pop()  # the empty string after the newline that ends the text
+    if not _needs_mending(lines):
+        # The common page: nothing to mend but, perhaps, a cut-off tail.
+        cut_off = _cut_off_tail(lines)
+        if cut_off is None:
+            return Source(text=text, last_line=len(lines), ends_with_newline=ends_with_newline)
     # Any white space at a line's end goes (a line of only \xa0 is blank), and a heading
     # indented by the scrape is still a heading.
     lines = [line.rstrip() for line in lines]
@@ -147,7 +137,7 @@ def prepare(raw: str) -> Source:
     ]
     lines, splits, split_columns = _split_glued_headings(lines)
     near_helpers = _mend_helpers(lines)
-    cut_off = _cut_off_tail("\n".join(lines))
+    cut_off = _cut_off_tail(lines)
     cut_lines: tuple[str, ...] = ()
     if cut_off is not None:
         cut_lines = tuple(lines[cut_off.line - 1 :])
@@ -163,6 +153,34 @@ def prepare(raw: str) -> Source:
         ends_with_newline=ends_with_newline,
         near_helpers=near_helpers,
     )
+
+
+def _needs_mending(lines: list[str]) -> bool:
+    """Does any line end in white space, start with it before a heading, end with a heading
+    glued to something else, or follow a heading as its helper spoilt (``_helper_problem``)?
+
+    A heading's helper is the next line that is not empty; the line found so is not itself
+    taken as a heading, so that a heading standing where a helper belongs is not checked for
+    its own helper here (``_mend_helpers`` checks it when the page is mended).
+    """
+    heading: str | None = None
+    for line in lines:
+        if not line:
+            continue
+        last = line[-1]
+        if last.isspace():
+            return True
+        if line[0].isspace() and line.lstrip() in _SECTION_OF:
+            return True
+        if last in _LAST_LETTERS and _glued(line):
+            return True
+        if heading is not None:
+            if _helper_problem(heading, line) is not None:
+                return True
+            heading = None
+        elif len(line) <= _LONGEST_HEADING and line in _HELPER_OF:
+            heading = line
+    return False
 
 
 def _normal(line: str) -> str:
@@ -185,15 +203,6 @@ def _helper_problem(heading: str, line: str) -> str | None:
     return "near" if similar.ratio() >= _NEAR_HELPER else None
 
 
-def _helper_trouble(text: str) -> bool:
-    """Does a heading line stand before a line that is its helper but for white space, or
-    nearly its helper? (A heading line before any other line is text, as in criteria.)"""
-    return any(
-        _helper_problem(match[1], match[2]) is not None
-        for match in _HEADING_AND_NEXT.finditer("\n" + text)
-    )
-
-
 def _mend_helpers(lines: list[str]) -> tuple[NearHelper, ...]:
     """Put back the exact helper where only white space differs (a leading NBSP, a doubled
     space), and list the lines that are nearly a helper (in prepared line numbers)."""
@@ -211,13 +220,9 @@ def _mend_helpers(lines: list[str]) -> tuple[NearHelper, ...]:
     return tuple(near)
 
 
-def _indented_heading(text: str) -> bool:
-    return any(match[1] in _SECTION_OF for match in _INDENTED_LINE.finditer("\n" + text))
-
-
 def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``View full resultsBasic Information`` becomes two lines when the helper follows."""
-    if not _glued_backwards(("\n".join(lines) + "\n")[::-1]):
+    if not any(_glued(line) for line in lines):
         return lines, [], []
     out: list[str] = []
     splits: list[int] = []
@@ -244,14 +249,18 @@ def _split_glued_headings(lines: list[str]) -> tuple[list[str], list[int], list[
     return out, splits, columns
 
 
-def _glued_backwards(backwards: str) -> bool:
-    """A quick scan of the reversed text (ending with a newline before reversal): does any
-    heading end a line it does not start?"""
-    return _REVERSED_GLUED_HEADING.search(backwards) is not None
+def _glued(line: str) -> bool:
+    """Does a heading end the line without starting it?"""
+    if len(line) < _SHORTEST_GLUED:
+        return False
+    for heading in _ENDING_SO.get(line[-_TAIL:], ()):
+        if len(line) > len(heading) and line.endswith(heading):
+            return True
+    return False
 
 
 def _glued_heading(line: str) -> str | None:
-    if len(line) < 9:
+    if len(line) < _SHORTEST_GLUED:
         return None
     for heading in _HEADINGS:
         if line.endswith(heading) and len(line) > len(heading):
@@ -263,32 +272,29 @@ def _follows(fixed: str, follower: str) -> bool:
     return follower in _FOLLOWERS.get(fixed, ())
 
 
-def _cut_off_tail(text: str) -> CutOff | None:
+def _cut_off_tail(lines: list[str]) -> CutOff | None:
     """A page cut right after a heading, or inside the fixed line that must follow it.
 
-    Looks only at the last two lines that are not blank, so it costs nothing on a whole page
-    (found by index, without copying the text).
+    Looks only at the last two lines that are not empty, so it costs nothing on a whole page.
     """
-    end = _before_newlines(text, len(text))
-    start = text.rfind("\n", 0, end) + 1
-    tail = text[start:end]
-    if not tail:
+    last = _before_empty(lines, len(lines))
+    if last < 0:
         return None
+    tail = lines[last]
     if tail in _SECTION_OF:
-        return CutOff(line=text.count("\n", 0, start) + 1, section=_SECTION_OF[tail])
-    previous_end = _before_newlines(text, start)
-    if not previous_end:
+        return CutOff(line=last + 1, section=_SECTION_OF[tail])
+    before = _before_empty(lines, last)
+    if before < 0:
         return None
-    before_start = text.rfind("\n", 0, previous_end) + 1
-    before = text[before_start:previous_end]
-    if any(f.startswith(tail) and f != tail for f in _FOLLOWERS.get(before, ())):
-        line = text.count("\n", 0, before_start) + 1
-        return CutOff(line=line, section=_SECTION_OF.get(before, "Study Results"))
+    heading = lines[before]
+    if any(f.startswith(tail) and f != tail for f in _FOLLOWERS.get(heading, ())):
+        return CutOff(line=before + 1, section=_SECTION_OF.get(heading, "Study Results"))
     return None
 
 
-def _before_newlines(text: str, end: int) -> int:
-    """Where the newlines that end ``text[:end]`` begin."""
-    while end and text[end - 1] == "\n":
-        end -= 1
-    return end
+def _before_empty(lines: list[str], end: int) -> int:
+    """The index of the last line before ``end`` that is not empty; -1 if none is."""
+    index = end - 1
+    while index >= 0 and not lines[index]:
+        index -= 1
+    return index

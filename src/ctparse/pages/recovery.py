@@ -43,13 +43,21 @@ class Recovery:
         self.problems = problems
         self.fillers = tuple(fillers)
         self.headings = headings
-        self.lines = source.text.split("\n")
+        # Split on the first error: most pages have none, and a page's lines cost a pass.
+        self._lines: list[str] | None = None
         self._section_line = 0
         self._section = PAGE_HEADER
         # What each parser state expects, and how to bridge to each token kind from each
         # state stack: a page of many stray lines meets the same few again and again.
         self._expected: dict[int, str] = {}
         self._plans: dict[tuple[tuple[int, ...], str], tuple[str, ...] | None] = {}
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines of the text parsed."""
+        if self._lines is None:
+            self._lines = self.source.text.split("\n")
+        return self._lines
 
     def section_at(self, line: int) -> str:
         """The heading a line stands under; scans forward only, as errors come in order."""

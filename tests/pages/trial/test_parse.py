@@ -134,6 +134,25 @@ def test_not_a_page_reports_every_line() -> None:
     assert "not a trial page" in trial.diagnostics[0].message
 
 
+@pytest.mark.parametrize("first", ["NCT ID: NCT00000001", "Study Results", "Basic Information"])
+def test_a_text_whose_first_line_marks_a_page_is_a_page(first: str) -> None:
+    # The mark is looked for after a newline, and at the very start of the text.
+    trial = ctparse.parse(first + "\nsomething\n", lenient=True)
+    assert all("not a trial page" not in d.message for d in trial.diagnostics)
+    assert (
+        "not a trial page" in ctparse.parse("x" + first + "\n", lenient=True).diagnostics[0].message
+    )
+
+
+def test_a_second_page_is_found_after_a_first_that_starts_the_text() -> None:
+    page = SEED_PAGE.read_text(encoding="utf-8")
+    headless = page[page.index("NCT ID: ") :]  # no title line: the text starts with NCT ID
+    second = headless.replace("NCT05001971", "NCT05001972")
+    trial = ctparse.parse(headless + "\n" + second, lenient=True)
+    assert trial.nct_id == "NCT05001971"
+    assert "second trial page (NCT05001972)" in trial.diagnostics[0].message
+
+
 def test_a_dump_given_as_one_text_reads_its_first_page() -> None:
     page = SEED_PAGE.read_text(encoding="utf-8")
     second = page.replace("NCT05001971", "NCT05001972")

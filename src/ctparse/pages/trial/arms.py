@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from ctparse.model import Arm, ArmGroupType, Intervention
 from ctparse.pages.markdown import unescape
@@ -30,9 +31,9 @@ __all__ = [
     "table_score",
 ]
 
-TEXT = "TEXT"
-GROUP_TYPE = "GROUP_TYPE"
-INTERVENTION_TYPE = "INTERVENTION_TYPE"
+TEXT: Final = "TEXT"
+GROUP_TYPE: Final = "GROUP_TYPE"
+INTERVENTION_TYPE: Final = "INTERVENTION_TYPE"
 
 
 def line_text(token: Token) -> str:
@@ -45,31 +46,39 @@ def kind_at(tokens: Sequence[Token], index: int) -> str | None:
 
 def joined(lines: Sequence[str]) -> str | None:
     """Description lines as one text, escapes removed; ``None`` when there are none."""
-    return "\n".join(unescape(line) for line in lines) or None
+    return "\n".join([_plain(line) for line in lines]) or None
 
 
-_NO_INTERVENTION_DESCRIPTION = -2.75
-_UNUSED_INTERVENTION = -2.0
-_DUPLICATE = -5.0
-_ARM_WITHOUT_INTERVENTIONS = -3.0
-_ARM_WITHOUT_DESCRIPTION = -1.7
-_MULTILINE_DESCRIPTION = -2.0
-_EXTRA_LINE = -0.4
-_LABEL_IN_DESCRIPTION = -2.5
-_LONG_LABEL = -3.9
-_SHORT_DESCRIPTION = -0.5
-_NAME_LIKE_DESCRIPTION = -1.0
-_DESCRIBED_BY_A_NAME = -2.0
-_LABEL_IS_A_NAME = -1.0
-_NAMED_AFTER_INTERVENTION = 0.3
-_LABELLED_WITH_TYPE = 0.5
-_ARM = -1.0
-MAX_DESCRIPTION_LINES = 40
-_MAX_LABELLED_LINES = 2000
-_MAX_INTERVENTIONS = 60
-_LARGE_SECTION = 2000
+def _plain(line: str) -> str:
+    # Most lines hold no escape: the check here spares the compiled build a call into
+    # ``unescape``, which runs as Python.
+    return unescape(line) if "\\" in line else line
+
+
+_NO_INTERVENTION_DESCRIPTION: Final = -2.75
+_UNUSED_INTERVENTION: Final = -2.0
+_DUPLICATE: Final = -5.0
+_ARM_WITHOUT_INTERVENTIONS: Final = -3.0
+_ARM_WITHOUT_DESCRIPTION: Final = -1.7
+_MULTILINE_DESCRIPTION: Final = -2.0
+_EXTRA_LINE: Final = -0.4
+_LABEL_IN_DESCRIPTION: Final = -2.5
+_LONG_LABEL: Final = -3.9
+_SHORT_DESCRIPTION: Final = -0.5
+_NAME_LIKE_DESCRIPTION: Final = -1.0
+_DESCRIBED_BY_A_NAME: Final = -2.0
+_LABEL_IS_A_NAME: Final = -1.0
+_NAMED_AFTER_INTERVENTION: Final = 0.3
+_LABELLED_WITH_TYPE: Final = 0.5
+_ARM: Final = -1.0
+MAX_DESCRIPTION_LINES: Final = 40
+_MAX_LABELLED_LINES: Final = 2000
+_MAX_INTERVENTIONS: Final = 60
+_LARGE_SECTION: Final = 2000
+# Below any score (``float`` of a string is not worked out again for every line).
+_NOTHING: Final = float("-inf")
 # Any reading that places every line beats one that leaves a line over.
-_STRAY = -1000.0
+_STRAY: Final = -1000.0
 
 
 def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
@@ -88,13 +97,19 @@ def table_score(table: Sequence[Intervention], arms: Sequence[Arm]) -> float:
 
 # ``[^\S\x1c-\x1f]``: white space as Unicode has it, which ``\s`` of ``re`` takes four
 # separator controls into.
-_LIST_ITEM = re.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))[^\S\x1c-\x1f]")
+_LIST_ITEM: Final = re.compile(r"\\?(?:[*•\-]|\d{1,3}\\?[.)]|\(\d{1,3}\))[^\S\x1c-\x1f]")
+# The ASCII characters a list item can start with: a line starting with any other ASCII
+# character is not one, and is not given to the regular expression.
+_ASCII_ITEM_STARTS: Final = "\\*-(0123456789"
 
 
 def label_like(line: str, limit: int = 60) -> bool:
     """Short, not a sentence, not a list item: how labels and names look."""
     if len(line) > limit or line.endswith((".", ":", ";", ",")):
         return False
+    first = line[:1]
+    if first < "\x80" and first not in _ASCII_ITEM_STARTS:
+        return True
     return _LIST_ITEM.match(line) is None
 
 
@@ -105,7 +120,7 @@ class GroupLines:
         self.tokens = tokens
         self.kinds = [t.type for t in tokens] + [None]
         self.text = [line_text(t) for t in tokens]
-        self.plain = [unescape(line) for line in self.text]
+        self.plain = [_plain(line) for line in self.text]
         self.folded = [line.casefold() for line in self.text]
         self.fits_label = [label_like(line, 100) for line in self.text]
         # ``label_like(line)``: the same test with the lower length limit.
@@ -243,8 +258,8 @@ class ArmReader:
         without_description, described = self._header_scores(i)
         # A description that grows only loses points, unless a type line may yet end it
         # (labelled pages) and so take the multi-line penalty away.
-        typed_bound = described + _LABELLED_WITH_TYPE if labelled else float("-inf")
-        best_i = float("-inf")
+        typed_bound = described + _LABELLED_WITH_TYPE if labelled else _NOTHING
+        best_i = _NOTHING
         best_plan: tuple[int, int, int, int] | None = None
         label = lines.folded[i]
         description_end = i + 1

@@ -68,12 +68,13 @@ class _Builder:
             self.problem(token, code, section, detail)
 
 
-def build_trial(page: ParsedPage, problems: list[Problem], lines: Sequence[str]) -> Trial:
+def build_trial(page: ParsedPage, problems: list[Problem], text: str) -> Trial:
     """Assemble the sections of a page into a Trial, adding what it could not place.
 
-    ``lines`` are the lines of the text parsed, to speak of every line of a section that is
-    not used (a repeated one).
+    ``text`` is the text parsed, to speak of every line of a section that is not used (a
+    repeated one); it is split into lines only then, as few pages repeat a section.
     """
+    lines: list[str] | None = None
     builder = _Builder(fields=dict(page.header), problems=problems)
     updated = builder.fields.pop("last_updated", None)
     if updated:
@@ -96,6 +97,8 @@ def build_trial(page: ParsedPage, problems: list[Problem], lines: Sequence[str])
                 heading,
                 "section repeated; its lines are not used",
             )
+            if lines is None:
+                lines = text.split("\n")
             following = page.sections[index + 1 : index + 2]
             end = (following[0].heading.line if following else None) or len(lines) + 1
             _unused_lines(builder, section, end, lines, heading)

@@ -12,6 +12,7 @@ The arm reader itself, with the scores it weighs readings by, is ``arms.py``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from ctparse.model import Arm, Intervention, InterventionType
 from ctparse.model.diagnostics import DiagnosticCode
@@ -33,7 +34,7 @@ from ctparse.pages.trial.values import after_prefix
 __all__ = ["read_groups"]
 
 # How many places of a line a reading of Interventions tries (a line repeated more is rare).
-_MAX_REPEATS = 64
+_MAX_REPEATS: Final = 64
 
 # (token, code, section, detail): how a reading reports a line it cannot use.
 Report = Callable[[Token, DiagnosticCode, str, str], None]

@@ -41,6 +41,9 @@ _LAST_UPDATED = re.compile(r"Last Updated: (\d{4}-\d{2}-\d{2})")
 # Lines searched for from the newline before them, which the regex engine finds fast (see
 # source.py): every page pays for these scans.
 _PAGE_MARK = re.compile(r"\n(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
+# The same line as the text's first, where no newline stands before it (the text is not
+# copied to put one there).
+_FIRST_PAGE_MARK = re.compile(r"(?:NCT ID: NCT\d{8}|Study Results|Basic Information)\n")
 # Terminals the recovery may invent to close an unfinished structure, most useful first.
 _FILLERS = (
     "NCT_NUMBER",
@@ -103,14 +106,12 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
     # What the text is (empty, a results page, not a page at all) is judged on all of it,
     # the cut-off tail included: a lone heading is a page cut off, not an empty text.
     text = source.whole_text
-    if not text.strip():
+    if not text or text.isspace():  # (``strip`` would copy the whole text)
         problems.append(Problem(1, 1, EMPTY, "the text is empty: expected a trial page"))
         return Trial()
-    first_line = text.lstrip("\n").split("\n", 1)[0]
-    if _RESULTS_PAGE.match(first_line):
+    if _RESULTS_PAGE.match(_first_line(text)):
         return _results_page(text, problems)
-    padded = "\n" + text  # the scans below look for a line from the newline before it
-    if not _PAGE_MARK.search(padded):
+    if not (_FIRST_PAGE_MARK.match(text) or _PAGE_MARK.search(text)):
         line = text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
         problems.append(
             Problem(
@@ -124,7 +125,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
         if every_line:
             _every_line(text, problems, line, NOT_A_PAGE, "not a trial page: line not read")
         return Trial()
-    second = _second_page(text, padded)
+    second = _second_page(text)
     if second is not None:
         # A dump of pages given as one text: read the first page, and say where the next
         # begins rather than report its every line as misplaced.
@@ -159,7 +160,7 @@ def _read(source: Source, problems: list[Problem], *, every_line: bool = True) -
         problems.append(
             Problem.at(cut.line, 1, CUT_OFF, cut.section, "the page is cut off after this heading")
         )
-    return build_trial(_parse_page(source, problems), problems, source.text.split("\n"))
+    return build_trial(_parse_page(source, problems), problems, source.text)
 
 
 def _every_line(
@@ -177,11 +178,18 @@ def _every_line(
             problems.append(Problem(number, 1, code, message))
 
 
-def _second_page(text: str, padded: str) -> tuple[int, str] | None:
-    """Where a second page starts (1-based line) and its NCT id, if the text holds one
-    (``padded`` is the text after a newline), by the rule the dump splitter follows
-    (``ctparse.pages.boundaries``): one pass over the lines, whatever their number."""
-    if padded.count("\nNCT ID: NCT") < 2:
+def _first_line(text: str) -> str:
+    """The first line that is not empty (the rest of the text is not copied)."""
+    text = text.lstrip("\n")
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
+def _second_page(text: str) -> tuple[int, str] | None:
+    """Where a second page starts (1-based line) and its NCT id, if the text holds one, by
+    the rule the dump splitter follows (``ctparse.pages.boundaries``): one pass over the
+    lines, whatever their number."""
+    if text.count("\nNCT ID: NCT") + text.startswith("NCT ID: NCT") < 2:
         return None  # one NCT ID line (most pages): no second page
     second = second_page_start(text.split("\n"))
     if second is None:
