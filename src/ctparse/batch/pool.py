@@ -119,16 +119,8 @@ class _Pool(Generic[T, R]):
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        # The resource tracker first: starting it unblocks SIGINT in this process (CPython
-        # 3.11 to 3.13), which would undo the hold below. It ignores Ctrl-C itself.
-        resource_tracker.ensure_running()
+        start_forkserver(self._context)
         with _interrupts_held():
-            if self._context.get_start_method() == "forkserver":
-                # Started here, with Ctrl-C held, so that it and every worker forked from it
-                # start with Ctrl-C held too (see ``_worker_init``).
-                from multiprocessing import forkserver
-
-                forkserver.ensure_running()
             return ProcessPoolExecutor(
                 max_workers=self._jobs, mp_context=self._context, initializer=_worker_init
             )
@@ -219,6 +211,23 @@ def _end_with(sentinel: int) -> None:
     is left to work for, and a worker waiting for work would wait forever."""
     multiprocessing.connection.wait([sentinel])
     os._exit(1)
+
+
+def start_forkserver(context: BaseContext | None = None) -> None:
+    """Start the process workers are forked from, if they are (``context``, by default
+    ``default_context()``), unless it runs already. The command starts it as soon as it
+    knows it will have workers, so that the forkserver's imports run beside its own."""
+    if (context or default_context()).get_start_method() != "forkserver":
+        return
+    # The resource tracker first: starting it unblocks SIGINT in this process (CPython
+    # 3.11 to 3.13), which would undo the hold below. It ignores Ctrl-C itself.
+    resource_tracker.ensure_running()
+    with _interrupts_held():
+        # Started with Ctrl-C held, so that it and every worker forked from it start with
+        # Ctrl-C held too (see ``_worker_init``).
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def default_context() -> BaseContext:

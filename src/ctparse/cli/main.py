@@ -250,12 +250,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    parser = _argument_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "jobs", 1) != 1:
+        # Workers ahead: the process they are forked from loads the parser while this one
+        # loads the command.
+        from ctparse.batch.pool import cpu_count, start_forkserver
+
+        if args.jobs > 1 or cpu_count() > 1:
+            start_forkserver()
     # Loaded here, not at the top, so that a Ctrl-C while they load is handled by ``main``.
     from .commands import parse_command, schema_command, tables_command
     from .render import render_command
 
-    parser = _argument_parser()
-    args = parser.parse_args(argv)
     if args.command == "schema":
         return schema_command(args)
 
