@@ -127,12 +127,14 @@ def test_ctrl_c_while_workers_start_prints_no_traceback(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    # Ctrl-C reaches the whole group while the forkserver imports the parser (which takes
-    # a good part of a second), before it has started any worker.
+    # Ctrl-C reaches the whole group once the command has taken over (its temporary output
+    # is open) and while workers start: the forkserver starts as soon as the arguments are
+    # read, and imports the parser beside the command's own loading.
     deadline = time.monotonic() + 60
-    while not _forkserver_of(process.pid) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (
+        _forkserver_of(process.pid) and list(tmp_path.glob(".out.jsonl.*.tmp"))
+    ):
         time.sleep(0.001)
-    time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)
     try:
         _, err = process.communicate(timeout=60)
@@ -263,13 +265,17 @@ def test_a_read_only_out_is_refused_and_a_linked_out_replaces_its_target(
     assert sorted(path.name for path in (tmp_path / "data").iterdir()) == ["trials.jsonl"]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.3])
-def test_ctrl_c_while_the_command_loads_prints_no_traceback(tmp_path: Path, delay: float) -> None:
+def test_ctrl_c_while_the_command_loads_prints_no_traceback(
+    tmp_path: Path, delay: float, jobs: str
+) -> None:
     # Python and the command's first module are up in some 30 ms; loading the parser and
     # reading the page take a good part of the next 200, and the run may be over by 0.3 s.
+    # With workers, the forkserver loads the parser meanwhile.
     shutil.copy(FULL, tmp_path / "page.txt")
     process = subprocess.Popen(
-        [CTPARSE, "parse", "page.txt", "-q", "-o", "out.jsonl"],
+        [CTPARSE, "parse", "page.txt", "-q", "-o", "out.jsonl", "-j", jobs],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

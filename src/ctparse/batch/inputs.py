@@ -22,7 +22,6 @@ from ctparse.batch.walk import PAGE_SUFFIXES, Found, files, page_files, printabl
 from ctparse.model import Results, Trial
 from ctparse.model.diagnostics import DiagnosticCode
 from ctparse.pages.dispatch import parse_page
-from ctparse.pages.results.reader import parse_results
 from ctparse.pages.trial.reader import parse
 
 __all__ = [
@@ -105,6 +104,8 @@ def parse_file(
     """
     text = read_page(path, max_bytes=max_bytes, allow_special=allow_special)
     if kind == "results":
+        from ctparse.pages.results.reader import parse_results
+
         return parse_results(text, lenient=lenient)
     if kind == "auto":
         return parse_page(text, lenient=lenient)

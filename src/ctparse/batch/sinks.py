@@ -20,7 +20,6 @@ from typing import Any, BinaryIO, Protocol
 
 from ctparse.batch.records import PageRecord, page_of
 from ctparse.formats import deepjson
-from ctparse.formats.ctgov_results import to_ctgov
 from ctparse.formats.json import to_dict
 
 __all__ = [
@@ -358,6 +357,8 @@ def encode_record(record: PageRecord, *, to: str, lenient: bool) -> bytes:
     or a Results'), or beside an API v2 study record's (``to="ctgov"``)."""
     page = page_of(record)
     if to == "ctgov":
+        from ctparse.formats.ctgov_results import to_ctgov  # loaded for ``--to ctgov`` only
+
         body = to_ctgov(page)
         if lenient:
             body["diagnostics"] = to_dict(page)["diagnostics"]

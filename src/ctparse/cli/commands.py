@@ -11,12 +11,7 @@ import os
 import sys
 
 from ctparse.batch.sinks import ErrorSink, JsonSink, Sink
-from ctparse.batch.table_sink import RefusedTarget, TablesSink
 from ctparse.batch.walk import clash
-from ctparse.formats import deepjson
-from ctparse.formats.schema import error_schema, page_record_schema
-from ctparse.formats.tables import ParquetUnavailableError
-from ctparse.formats.tables.parquet import require_pyarrow
 
 from .exits import EXIT_OK
 from .progress import Progress
@@ -26,7 +21,14 @@ from .streams import binary
 __all__ = ["parse_command", "schema_command", "tables_command"]
 
 
+# Each command loads the formats it writes when it runs: a ``parse`` to JSON Lines does not
+# pay for the tables, the schema or Parquet.
+
+
 def schema_command(args: argparse.Namespace) -> int:
+    from ctparse.formats import deepjson
+    from ctparse.formats.schema import error_schema, page_record_schema
+
     schema = error_schema() if args.error else page_record_schema()
     sys.stdout.write(deepjson.dumps(schema, indent=2) + "\n")
     return EXIT_OK
@@ -70,6 +72,10 @@ def parse_command(args: argparse.Namespace, usage: Usage) -> int:
 
 
 def tables_command(args: argparse.Namespace, usage: Usage) -> int:
+    from ctparse.batch.table_sink import RefusedTarget, TablesSink
+    from ctparse.formats.tables import ParquetUnavailableError
+    from ctparse.formats.tables.parquet import require_pyarrow
+
     check_inputs(args.paths, usage)
     if args.format == "parquet":
         try:

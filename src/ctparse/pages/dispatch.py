@@ -1,15 +1,17 @@
 """What works on either page kind: ``parse_page`` decides the kind from the text, ``render``
-from the record's type."""
+from the record's type. Each kind's reader and renderer load when first asked for."""
 
 from __future__ import annotations
 
-from ctparse.model import Results, Trial
+from typing import TYPE_CHECKING
+
+from ctparse.model import Trial
 from ctparse.pages.kind import page_kind
-from ctparse.pages.results.reader import parse_results
-from ctparse.pages.results.render import render_results
 from ctparse.pages.trial.reader import parse
-from ctparse.pages.trial.render import Layout
-from ctparse.pages.trial.render import render as render_trial
+
+if TYPE_CHECKING:
+    from ctparse.model import Results
+    from ctparse.pages.trial.render import Layout
 
 __all__ = ["parse_page", "render"]
 
@@ -21,6 +23,8 @@ def parse_page(text: str, *, lenient: bool = False) -> Trial | Results:
     if not isinstance(text, str):
         raise TypeError(f"parse_page() takes the page text as str, not {type(text).__name__}")
     if page_kind(text) == "results":
+        from ctparse.pages.results.reader import parse_results
+
         return parse_results(text, lenient=lenient)
     return parse(text, lenient=lenient)
 
@@ -28,8 +32,14 @@ def parse_page(text: str, *, lenient: bool = False) -> Trial | Results:
 def render(record: Trial | Results, layout: Layout = "bare") -> str:
     """The page text of a Trial (trial page) or Results (results page) in the given layout
     (``bare`` or ``labelled``)."""
+    from ctparse.model import Results
+
     if isinstance(record, Results):
+        from ctparse.pages.results.render import render_results
+
         return render_results(record, layout)
     if isinstance(record, Trial):
+        from ctparse.pages.trial.render import render as render_trial
+
         return render_trial(record, layout)
     raise TypeError(f"render() takes a Trial or Results, not {type(record).__name__}")
