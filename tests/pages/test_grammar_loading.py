@@ -97,9 +97,24 @@ def test_parsers_are_built_where_no_temporary_folder_can_be_written(
         constraints._parser.cache_clear()
 
 
-def test_a_table_is_kept_for_one_lark_release_and_one_layout() -> None:
+def test_a_table_is_kept_for_one_lark_release_and_one_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import lark
 
-    release = grammar._release()
-    assert lark.__file__ in release
+    where, release = grammar._lark_release()
+    assert where == lark.__file__ and where in release
     assert release.endswith(f"table layout {lean.LAYOUT}")
+    # The slot: this grammar file with this Lark, so that an edit or an upgrade replaces
+    # the table, and another installation sharing the folder keeps its own.
+    asked: list[tuple[str, str | None]] = []
+
+    def remembered(text: str, make: object, slot: str | None = None) -> object:
+        asked.append((text, slot))
+        return {"layout": lean.LAYOUT}
+
+    monkeypatch.setattr(pattern_cache, "remembered", remembered)
+    grammar._table("constraints.lark", "the grammar", lambda: Lark("start: A\nA: /a/\n"))
+    [(text, slot)] = asked
+    assert text == f"the grammar\n{release}"
+    assert slot == f"table {grammar._folder()}/constraints.lark {where}"

@@ -64,9 +64,12 @@ def alternation(words: Iterable[str]) -> str:
 
 def grammar_source(name: str) -> str:
     """The text of ``grammars/NAME`` as written, placeholders and all."""
-    folder = _PACKAGED if os.path.isdir(_PACKAGED) else _CHECKOUT
-    with open(os.path.join(folder, name), encoding="utf-8") as file:
+    with open(os.path.join(_folder(), name), encoding="utf-8") as file:
         return file.read()
+
+
+def _folder() -> str:
+    return _PACKAGED if os.path.isdir(_PACKAGED) else _CHECKOUT
 
 
 def imported(name: str) -> list[str]:
@@ -137,8 +140,7 @@ def page_parser(
     name: str, words: Mapping[str, Iterable[str]], transformer: object
 ) -> lean.LeanParser:
     """The parser of a page kind's ``grammars/NAME``, calling ``transformer``'s methods."""
-    text = "\n".join([_fill(with_imports(name), words), _release()])
-    table = _table(name, text, lambda: build_parser(name, words))
+    table = _table(name, _fill(with_imports(name), words), lambda: build_parser(name, words))
     fallback = functools.partial(_lark_fallback, name, words, transformer)
     return lean.LeanParser(table, transformer, fallback)
 
@@ -146,13 +148,15 @@ def page_parser(
 def token_parser(name: str, transformer: object) -> lean.LeanParser:
     """The parser of ``grammars/NAME`` (no placeholders, no imports), fed tokens one by one
     (``LeanParser.interactive``)."""
-    text = "\n".join([grammar_source(name), _release()])
-    table = _table(name, text, lambda: build_token_parser(name))
+    table = _table(name, grammar_source(name), lambda: build_token_parser(name))
     return lean.LeanParser(table, transformer)
 
 
-def _table(name: str, text: str, build: Callable[[], Lark]) -> lean.Table:
-    """The table of the grammar ``text`` stands for, kept with the compiled patterns."""
+def _table(name: str, grammar: str, build: Callable[[], Lark]) -> lean.Table:
+    """The table of ``grammars/NAME`` (``grammar``, as Lark reads it), kept with the compiled
+    patterns. Each grammar file and Lark installation has a slot of its own: a table made
+    again after an edit or an upgrade replaces the old one, and two installations that share
+    a temporary folder keep one each."""
 
     def make() -> lean.Table:
         from ctparse.pages import lalr
@@ -161,22 +165,26 @@ def _table(name: str, text: str, build: Callable[[], Lark]) -> lean.Table:
         made: lean.Table = json.loads(json.dumps(lalr.table(build())))
         return made
 
-    table: lean.Table = pattern_cache.remembered(text, make, slot=f"table {name}")
+    lark_file, release = _lark_release()
+    text = "\n".join([grammar, release])
+    slot = f"table {os.path.join(_folder(), name)} {lark_file}"
+    table: lean.Table = pattern_cache.remembered(text, make, slot=slot)
     if table.get("layout") != lean.LAYOUT:  # pragma: no cover - a digest collision
         table = make()
     return table
 
 
-def _release() -> str:
-    """What tells one Lark release from another, found without importing it: the table is
-    made again for another."""
+@functools.cache
+def _lark_release() -> tuple[str, str]:
+    """Lark's file, and what tells one Lark release from another there, found without
+    importing it: a table is made again for another release, or another layout."""
     spec = importlib.machinery.PathFinder.find_spec("lark")
     where = spec.origin if spec is not None and spec.origin else "lark"
     try:
         status = os.stat(where)
     except OSError:
-        return f"lark {where}"
-    return f"lark {where} {status.st_size} {status.st_mtime_ns} table layout {lean.LAYOUT}"
+        return where, f"lark {where}"
+    return where, f"lark {where} {status.st_size} {status.st_mtime_ns} table layout {lean.LAYOUT}"
 
 
 def _lark_fallback(
