@@ -182,9 +182,10 @@ def _lark_release() -> tuple[str, str]:
     where = spec.origin if spec is not None and spec.origin else "lark"
     try:
         status = os.stat(where)
+        stamp = f"{status.st_size} {status.st_mtime_ns}"
     except OSError:
-        return where, f"lark {where}"
-    return where, f"lark {where} {status.st_size} {status.st_mtime_ns} table layout {lean.LAYOUT}"
+        stamp = "unknown"
+    return where, f"lark {where} {stamp} table layout {lean.LAYOUT}"
 
 
 def _lark_fallback(

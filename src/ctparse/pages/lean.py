@@ -102,7 +102,7 @@ class LeanParser:
         self._lexer: dict[str, Any] | None = table["lexer"]
         self._lexers: dict[int, _StateLexer] = {}
         self._made: dict[int, _StateLexer] = {}
-        self._shared: Any = None
+        self._shared: re.Pattern[str] | None = None
         self._fallback = fallback
         self._fallback_parse: Callable[[str, Any], Any] | None = None
 
@@ -171,12 +171,13 @@ class LeanParser:
         made = self._made.get(number)
         if made is None:
             heads, own, retype, newline_kinds, ignored_kinds = self._lexer["lexers"][number]
+            own_terminals = self._alternation(own)
             if heads and self._shared is None:
-                self._shared = self._alternation(self._lexer["shared"])[0]
+                self._shared = self._alternation(self._lexer["shared"])
             scanner = _Scanner(
                 frozenset(heads),
-                self._shared,
-                self._alternation(own),
+                self._shared or own_terminals,  # not read where the state takes no heading
+                own_terminals,
                 functools.partial(self._alternation, heads + own),
             )
             callbacks: dict[str, Callable[[Token], Token]] = {
@@ -187,15 +188,13 @@ class LeanParser:
         self._lexers[state] = made
         return made
 
-    def _alternation(self, names: list[str]) -> list[re.Pattern[str]]:
-        """The terminals as one regex, each a group of its name (as Lark's scanner has
-        them); none for no terminals."""
-        if not names:
-            return []
+    def _alternation(self, names: list[str]) -> re.Pattern[str]:
+        """The terminals as one regex, each a group of its name, tried in this order (as
+        Lark's scanner has them); for no terminals, a regex that matches nothing."""
         assert self._lexer is not None
         regexes = self._lexer["terminals"]
-        pattern = "|".join(f"(?P<{name}>{regexes[name]})" for name in names)
-        return [pattern_cache.compile(pattern, self._lexer["flags"])]
+        pattern = "|".join(f"(?P<{name}>{regexes[name]})" for name in names) or "(?!)"
+        return pattern_cache.compile(pattern, self._lexer["flags"])
 
     def _tokens(self, text: str, state_stack: list[int]) -> Iterator[Token]:
         """The tokens of ``text``, each lexed in the state the parser is in by then (the
@@ -206,13 +205,16 @@ class LeanParser:
             scanner, callbacks, newline_kinds, ignored_kinds = lexers.get(
                 state_stack[-1]
             ) or self._state_lexer(state_stack[-1])
-            # The scanner's tries inline when it has one regex of its own (as most have).
-            single = scanner.single
-            match = scanner.shared.match(text, pos) if scanner.heads else None
-            if match is None:
-                match = single.match(text, pos) if single is not None else scanner.match(text, pos)
-            elif match.lastgroup not in scanner.heads:
-                match = scanner.match(text, pos)  # a heading this state does not take
+            match: Any  # re.Match: its group names are the terminals'
+            if scanner.heads:
+                match = scanner.shared.match(text, pos)
+                if match is None:
+                    match = scanner.own.match(text, pos)
+                elif match.lastgroup not in scanner.heads:
+                    # A heading this state does not take: all its terminals decide.
+                    match = scanner.every().match(text, pos)
+            else:
+                match = scanner.own.match(text, pos)
             if match is None:
                 raise _HandBack
             value, kind = match.group(0), match.lastgroup
@@ -265,53 +267,42 @@ class Interactive:
 
 
 class _Scanner:
-    """One lexer state's matcher: the shared regex when the state takes the terminal it
-    finds, else the state's own alternation (Lark's, without the shared terminals where
-    that changes nothing)."""
+    """One lexer state's terminals, in the order Lark tries them. Where the state tries the
+    headings first, they are the one regex all states share (``shared``, which may find a
+    heading this state does not take), and ``own`` the rest; else ``own`` is all of them."""
 
-    __slots__ = ("_full", "_whole", "heads", "own", "shared", "single")
+    __slots__ = ("_every", "_make_every", "heads", "own", "shared")
 
     def __init__(
-        self, heads: frozenset[str], shared: Any, own: list[Any], whole: Callable[[], list[Any]]
+        self,
+        heads: frozenset[str],
+        shared: re.Pattern[str],
+        own: re.Pattern[str],
+        make_every: Callable[[], re.Pattern[str]],
     ) -> None:
         self.heads, self.shared, self.own = heads, shared, own
-        # The state's own regex when it has only one: the lean loop calls it directly.
-        self.single: Any = own[0] if len(own) == 1 else None
-        self._whole = whole
-        self._full: list[Any] | None = None
+        self._make_every = make_every
+        self._every: re.Pattern[str] | None = None
 
-    def match(self, text: str, pos: int) -> Any:
-        patterns = self.own
-        if self.heads:
-            found = self.shared.match(text, pos)
-            if found is not None:
-                if found.lastgroup in self.heads:
-                    return found
-                # A heading this state does not take: the state's whole alternation decides.
-                if self._full is None:
-                    self._full = self._whole()
-                patterns = self._full
-        for pattern in patterns:
-            found = pattern.match(text, pos)
-            if found is not None:
-                return found
-        return None
+    def every(self) -> re.Pattern[str]:
+        """All the state's terminals as one regex, made the first time it is needed."""
+        if self._every is None:
+            self._every = self._make_every()
+        return self._every
 
 
 class _Retype:
     """Lark's check of a terminal whose text may be a keyword: the keyword's kind, if it is."""
 
-    __slots__ = ("patterns",)
+    __slots__ = ("keywords",)
 
-    def __init__(self, patterns: list[Any]) -> None:
-        self.patterns = patterns
+    def __init__(self, keywords: re.Pattern[str]) -> None:
+        self.keywords = keywords
 
     def __call__(self, token: Token) -> Token:
-        for pattern in self.patterns:
-            found = pattern.fullmatch(token.value)
-            if found is not None:
-                token.type = found.lastgroup
-                break
+        found = self.keywords.fullmatch(token.value)
+        if found is not None:
+            token.type = found.lastgroup  # type: ignore[assignment]
         return token
 
 
